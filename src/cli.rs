@@ -1,0 +1,169 @@
+//! Command-line interface: argument definitions and the dispatch from a
+//! parsed command to the pipeline stages. Returns text and an exit code;
+//! `main` does the printing.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::{fold_name, load_profile, Profile};
+use crate::error::Error;
+use crate::facts::{extract_facts, Fact, UNASSIGNED};
+use crate::ingest::ingest;
+use crate::render::{render_facts_json, render_facts_table};
+
+#[derive(Debug, Parser)]
+#[command(name = "draft", version, about = "Drafts a Korean 경력기술서 from your retrospectives; every number traced to its source")]
+pub struct Cli {
+    /// The profile file (default: ./draft.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+
+    /// Treat input warnings (unreadable files, malformed front matter) as errors.
+    #[arg(long, global = true)]
+    pub strict: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the facts extracted from the content directory, with provenance.
+    Facts(FactsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FactsArgs {
+    /// Content directory (default: `content` from draft.toml, else ./content).
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Only facts of this company (name or alias; `unassigned` for the rest).
+    #[arg(long)]
+    pub company: Option<String>,
+    #[arg(long, value_enum, default_value_t = FactsFormat::Table)]
+    pub format: FactsFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FactsFormat {
+    Table,
+    Json,
+}
+
+/// What a command produced: text for stdout, warnings for stderr, an exit code.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub stdout: String,
+    pub warnings: Vec<String>,
+    pub exit_code: u8,
+}
+
+pub fn run(cli: Cli) -> Result<Outcome, Error> {
+    let profile = load_profile(cli.profile.as_deref())?;
+    match cli.command {
+        Command::Facts(args) => run_facts(&profile, &args, cli.strict),
+    }
+}
+
+/// Ingests the content directory and extracts facts, applying `--strict`.
+pub fn load_facts(
+    profile: &Profile,
+    content: Option<&std::path::Path>,
+    strict: bool,
+) -> Result<(Vec<Fact>, Vec<crate::error::Warning>), Error> {
+    let content = content.map(PathBuf::from).unwrap_or_else(|| profile.content_dir());
+    let corpus = ingest(&content)?;
+    if strict {
+        if let Some(first) = corpus.warnings.first() {
+            return Err(Error::Strict {
+                count: corpus.warnings.len(),
+                first: first.clone(),
+            });
+        }
+    }
+    let facts = extract_facts(&corpus.documents, profile);
+    Ok((facts, corpus.warnings))
+}
+
+/// Resolves a user-given company name to the name facts carry, or explains
+/// which names exist.
+pub fn resolve_company(profile: &Profile, facts: &[Fact], name: &str) -> Result<String, Error> {
+    if let Some(canonical) = profile.canonical_company(name) {
+        return Ok(canonical.to_string());
+    }
+    let mut known: Vec<String> = profile.companies.iter().map(|c| c.name.clone()).collect();
+    for fact in facts {
+        if !known.contains(&fact.company) {
+            known.push(fact.company.clone());
+        }
+    }
+    if let Some(found) = known.iter().find(|known| fold_name(known) == fold_name(name)) {
+        return Ok(found.clone());
+    }
+    if fold_name(name) == UNASSIGNED {
+        return Ok(UNASSIGNED.to_string());
+    }
+    let suggestion = closest(name, &known);
+    Err(Error::UnknownCompany {
+        name: name.to_string(),
+        suggestion,
+        known,
+    })
+}
+
+/// The known name nearest to `name` by character edit distance, if close enough.
+fn closest(name: &str, known: &[String]) -> Option<String> {
+    let wanted: Vec<char> = fold_name(name).chars().collect();
+    known
+        .iter()
+        .map(|candidate| {
+            let folded: Vec<char> = fold_name(candidate).chars().collect();
+            (edit_distance(&wanted, &folded), candidate)
+        })
+        .filter(|(distance, candidate)| *distance <= (candidate.chars().count() / 2).max(2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate.clone())
+}
+
+fn edit_distance(left: &[char], right: &[char]) -> usize {
+    let mut previous: Vec<usize> = (0..=right.len()).collect();
+    for (i, left_char) in left.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, right_char) in right.iter().enumerate() {
+            let substitution = previous[j] + usize::from(left_char != right_char);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[right.len()]
+}
+
+fn run_facts(profile: &Profile, args: &FactsArgs, strict: bool) -> Result<Outcome, Error> {
+    let (mut facts, warnings) = load_facts(profile, args.content.as_deref(), strict)?;
+    if let Some(name) = &args.company {
+        let company = resolve_company(profile, &facts, name)?;
+        facts.retain(|fact| fact.company == company);
+    }
+    let stdout = match args.format {
+        FactsFormat::Table => render_facts_table(&facts),
+        FactsFormat::Json => render_facts_json(&facts, &warnings),
+    };
+    Ok(Outcome {
+        stdout,
+        warnings: warnings.iter().map(ToString::to_string).collect(),
+        exit_code: 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_name_is_suggested() {
+        let known = vec!["한패스".to_string(), "플라잉닥터".to_string()];
+        assert_eq!(closest("한패쓰", &known), Some("한패스".to_string()));
+        assert_eq!(closest("zzzzzzzz", &known), None);
+    }
+}

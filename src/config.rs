@@ -1,0 +1,214 @@
+//! The user's profile (`draft.toml`): which companies exist under which names
+//! and periods, where the content lives, and how to reach a model.
+//!
+//! Loaded once in `main` and passed down by reference: there is no global
+//! configuration.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::facts::Period;
+
+/// The file name looked up in the working directory when `--profile` is not given.
+pub const PROFILE_FILE: &str = "draft.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Content directory, relative to the profile's directory.
+    pub content: Option<PathBuf>,
+    /// A directory of `*.hbs` templates that override the built-in prompts.
+    pub prompts: Option<PathBuf>,
+    #[serde(default)]
+    pub companies: Vec<Company>,
+    #[serde(default)]
+    pub model: ModelProfile,
+    #[serde(default)]
+    pub privacy: PrivacyProfile,
+    /// Where the profile was read from (not part of the file).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Company {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// `2022.04.18 ~ 재직중`, `2021.09.27 ~ 2022.04.18`, `2024.01 ~ 2025.12`.
+    pub period: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelProfile {
+    /// Model name (`gpt-4o-mini`, `qwen2.5:7b`); `DRAFT_MODEL` and `--model` win.
+    pub name: Option<String>,
+    /// OpenAI-compatible base URL; `OPENAI_BASE_URL` and `--base-url` win.
+    pub base_url: Option<String>,
+    /// tiktoken encoding for token budgets: `o200k_base` or `cl100k_base`.
+    pub encoding: Option<String>,
+    /// Token budget for the facts of one project.
+    pub budget: Option<usize>,
+    /// Per-request timeout in seconds.
+    pub timeout_seconds: Option<u64>,
+    /// Attempts per request (first try included).
+    pub attempts: Option<u32>,
+    /// Concurrent model calls.
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyProfile {
+    /// Personal names to redact before sending facts to a remote endpoint.
+    #[serde(default)]
+    pub names: Vec<String>,
+}
+
+impl Company {
+    /// The company's own name followed by its aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    pub fn parsed_period(&self) -> Option<Period> {
+        self.period.as_deref().and_then(Period::parse)
+    }
+}
+
+impl Profile {
+    /// Finds the company whose name or alias equals `name` (ignoring case and spaces).
+    pub fn company(&self, name: &str) -> Option<&Company> {
+        let wanted = fold_name(name);
+        self.companies
+            .iter()
+            .find(|company| company.names().any(|candidate| fold_name(candidate) == wanted))
+    }
+
+    /// The canonical name for `name` if it names a known company or alias.
+    pub fn canonical_company(&self, name: &str) -> Option<&str> {
+        self.company(name).map(|company| company.name.as_str())
+    }
+
+    /// The content directory: the profile's `content`, resolved against the
+    /// profile's own directory, else `content`.
+    pub fn content_dir(&self) -> PathBuf {
+        match (&self.content, &self.source) {
+            (Some(content), Some(source)) => match source.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() && content.is_relative() => {
+                    parent.join(content)
+                }
+                _ => content.clone(),
+            },
+            (Some(content), None) => content.clone(),
+            (None, _) => PathBuf::from("content"),
+        }
+    }
+}
+
+/// Lower-cases and drops whitespace, so `AWA소프트` and `awa 소프트` compare equal.
+pub fn fold_name(name: &str) -> String {
+    name.chars()
+        .filter(|character| !character.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Loads the profile from `path`, or from `./draft.toml` when it exists, or
+/// returns an empty profile.
+pub fn load_profile(path: Option<&Path>) -> Result<Profile, Error> {
+    let path = match path {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let default = PathBuf::from(PROFILE_FILE);
+            if !default.exists() {
+                return Ok(Profile::default());
+            }
+            default
+        }
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    parse_profile(&text, &path)
+}
+
+/// Parses profile text; errors carry the path, line and column.
+pub fn parse_profile(text: &str, path: &Path) -> Result<Profile, Error> {
+    let mut profile: Profile = toml::from_str(text).map_err(|error| {
+        let (line, column) = error
+            .span()
+            .map(|span| line_and_column(text, span.start))
+            .unwrap_or((1, 1));
+        Error::Profile {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: error.message().to_string(),
+        }
+    })?;
+    for company in &profile.companies {
+        if let Some(period) = &company.period {
+            if Period::parse(period).is_none() {
+                let offset = text.find(period.as_str()).unwrap_or(0);
+                let (line, column) = line_and_column(text, offset);
+                return Err(Error::Profile {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: format!(
+                        "company `{}`: period `{period}` is not `YYYY.MM[.DD] ~ YYYY.MM[.DD]` or `… ~ 재직중`",
+                        company.name
+                    ),
+                });
+            }
+        }
+    }
+    profile.source = Some(path.to_path_buf());
+    Ok(profile)
+}
+
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|tail| tail.chars().count() + 1)
+        .unwrap_or(1);
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_error_names_line_and_column() {
+        let text = "[[companies]]\nname = \"한패스\"\naliases = [\"Hanpass\"\n";
+        let error = parse_profile(text, Path::new("draft.toml")).unwrap_err();
+        let message = error.to_string();
+        assert!(message.starts_with("draft.toml:"), "{message}");
+    }
+
+    #[test]
+    fn company_lookup_ignores_case_and_spaces() {
+        let text = "[[companies]]\nname = \"AWA 소프트\"\naliases = [\"awa\"]\n";
+        let profile = parse_profile(text, Path::new("draft.toml")).unwrap();
+        assert_eq!(profile.canonical_company("AWA소프트"), Some("AWA 소프트"));
+        assert_eq!(profile.canonical_company("Awa"), Some("AWA 소프트"));
+        assert_eq!(profile.canonical_company("쏘카"), None);
+    }
+
+    #[test]
+    fn bad_period_is_an_error() {
+        let text = "[[companies]]\nname = \"한패스\"\nperiod = \"어제부터\"\n";
+        let error = parse_profile(text, Path::new("draft.toml")).unwrap_err();
+        assert!(error.to_string().contains("draft.toml:3:"), "{error}");
+    }
+}

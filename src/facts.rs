@@ -1,0 +1,805 @@
+//! Turns parsed documents into atomic [`Fact`]s: one sentence, bullet or
+//! table row each, with provenance (file, lines, heading path), the company
+//! and period it belongs to, its role in a 배경/담당/결과 story, and every
+//! quantity in it.
+//!
+//! Facts are what every later stage cites: their ids are stable across runs
+//! as long as the file, the heading path and the text are unchanged.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::{fold_name, Profile};
+use crate::ingest::{company_headings, Block, Document, DocumentKind};
+use crate::quantity::{extract_quantities, Quantity};
+
+/// The company of facts that no rule could attribute.
+pub const UNASSIGNED: &str = "unassigned";
+
+/// What part of a 배경/담당/결과 story a fact tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Background,
+    Action,
+    Result,
+    Lesson,
+    Other,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Background => "background",
+            Role::Action => "action",
+            Role::Result => "result",
+            Role::Lesson => "lesson",
+            Role::Other => "other",
+        }
+    }
+}
+
+/// The role a structural label announces, if `text` is such a label.
+pub fn role_of_label(text: &str) -> Option<Role> {
+    let label = text
+        .trim()
+        .trim_end_matches([':', '：'])
+        .trim()
+        .trim_matches('*')
+        .trim();
+    let role = match label {
+        "배경" | "배경과 상황" | "상황" | "원인" | "문제" | "문제점" | "목표" | "계기" => {
+            Role::Background
+        }
+        "담당" | "역할" | "액션" | "해결" | "해결 방법" | "조치" | "작업" | "구현" | "주요 작업"
+        | "담당 업무" => Role::Action,
+        "결과" | "성과" | "효과" | "개선 결과" => Role::Result,
+        "회고" | "배운 점" | "배운점" | "느낀 점" | "교훈" | "인사이트" | "개선할 점" => {
+            Role::Lesson
+        }
+        "스킬" | "기술" | "기술 스택" => Role::Other,
+        _ => return None,
+    };
+    Some(role)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind {
+    Paragraph,
+    Bullet,
+    TableRow,
+}
+
+/// A period as ISO dates (`2022-04-18`); an open end is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub start: Option<String>,
+    pub end: Option<String>,
+}
+
+impl Period {
+    /// Parses `2022.04.18 ~ 재직중`, `2021.09.27 ~ 2022.04.18`, `2024.01 ~ 2025.12`,
+    /// `(2025.12.01 ~ 2025.12.12)`, `2025-12-31`, `2025.01`.
+    pub fn parse(text: &str) -> Option<Period> {
+        let dates = find_dates(text);
+        let first = dates.first()?;
+        let ranged = text.contains('~') || text.contains('～');
+        if ranged {
+            let open = ["재직중", "재직 중", "현재", "present", "now"]
+                .iter()
+                .any(|word| text.contains(word));
+            let end = match dates.get(1) {
+                Some(second) => Some(second.last_day()),
+                None if open => None,
+                None => return None,
+            };
+            Some(Period {
+                start: Some(first.first_day()),
+                end,
+            })
+        } else {
+            Some(Period {
+                start: Some(first.first_day()),
+                end: Some(first.last_day()),
+            })
+        }
+    }
+
+    /// Narrows a period to the months `from..=to` of its start year.
+    pub fn months_of_year(year: i32, from: u32, to: u32) -> Period {
+        let start = PartialDate {
+            year,
+            month: Some(from),
+            day: None,
+        };
+        let end = PartialDate {
+            year,
+            month: Some(to),
+            day: None,
+        };
+        Period {
+            start: Some(start.first_day()),
+            end: Some(end.last_day()),
+        }
+    }
+
+    /// The start year, if known.
+    pub fn year(&self) -> Option<i32> {
+        self.start.as_deref()?.get(..4)?.parse().ok()
+    }
+
+    /// True when the two periods share at least one day (open ends are unbounded).
+    pub fn overlaps(&self, since: Option<&str>, until: Option<&str>) -> bool {
+        let starts_before_until = match (self.start.as_deref(), until) {
+            (Some(start), Some(until)) => start <= until,
+            _ => true,
+        };
+        let ends_after_since = match (self.end.as_deref(), since) {
+            (Some(end), Some(since)) => end >= since,
+            _ => true,
+        };
+        starts_before_until && ends_after_since
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PartialDate {
+    year: i32,
+    month: Option<u32>,
+    day: Option<u32>,
+}
+
+impl PartialDate {
+    fn first_day(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}",
+            self.year,
+            self.month.unwrap_or(1),
+            self.day.unwrap_or(1)
+        )
+    }
+
+    fn last_day(&self) -> String {
+        let month = self.month.unwrap_or(12);
+        let day = self.day.unwrap_or_else(|| days_in_month(self.year, month));
+        format!("{:04}-{:02}-{:02}", self.year, month, day)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Finds `YYYY.MM[.DD]`, `YYYY-MM[-DD]` and `YYYY/MM[/DD]` dates in order.
+fn find_dates(text: &str) -> Vec<PartialDate> {
+    let bytes = text.as_bytes();
+    let mut dates = Vec::new();
+    let mut index = 0;
+    while index + 4 <= bytes.len() {
+        let at_boundary = index == 0 || !bytes[index - 1].is_ascii_alphanumeric();
+        if at_boundary && bytes[index..index + 4].iter().all(u8::is_ascii_digit) {
+            let year: i32 = text[index..index + 4].parse().unwrap_or(0);
+            let mut cursor = index + 4;
+            let mut parts = Vec::new();
+            while parts.len() < 2 && cursor < bytes.len() && b".-/".contains(&bytes[cursor]) {
+                let digits = bytes[cursor + 1..]
+                    .iter()
+                    .take_while(|byte| byte.is_ascii_digit())
+                    .count();
+                if digits == 0 || digits > 2 {
+                    break;
+                }
+                parts.push(text[cursor + 1..cursor + 1 + digits].parse::<u32>().unwrap_or(0));
+                cursor += 1 + digits;
+            }
+            let next_is_digit = bytes.get(cursor).is_some_and(u8::is_ascii_digit);
+            if (1900..=2200).contains(&year) && !next_is_digit {
+                let month = parts.first().copied().filter(|month| (1..=12).contains(month));
+                let day = parts.get(1).copied().filter(|day| (1..=31).contains(day));
+                let year_word = text[cursor..].starts_with('년');
+                if month.is_some() || year_word {
+                    dates.push(PartialDate { year, month, day });
+                    index = cursor;
+                    continue;
+                }
+            }
+            index = cursor.max(index + 1);
+            continue;
+        }
+        index += 1;
+    }
+    dates
+}
+
+/// Months named in a heading or cell: `(2월)` → (2, 2), `(7~8월)` → (7, 8),
+/// `(5월, 6월, 12월)` → (5, 12), `2월` → (2, 2).
+pub fn month_span(text: &str) -> Option<(u32, u32)> {
+    let mut months = Vec::new();
+    let characters: Vec<char> = text.chars().collect();
+    let mut index = 0;
+    while index < characters.len() {
+        if characters[index].is_ascii_digit()
+            && (index == 0 || !characters[index - 1].is_ascii_alphanumeric())
+        {
+            let start = index;
+            while index < characters.len() && characters[index].is_ascii_digit() {
+                index += 1;
+            }
+            let number: u32 = characters[start..index]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0);
+            let follows = characters.get(index).copied();
+            let is_month = follows == Some('월')
+                || (matches!(follows, Some('~') | Some('～'))
+                    && characters[index + 1..]
+                        .iter()
+                        .skip_while(|c| c.is_ascii_digit())
+                        .next()
+                        == Some(&'월'));
+            if is_month && (1..=12).contains(&number) {
+                months.push(number);
+            }
+        } else {
+            index += 1;
+        }
+    }
+    let first = *months.iter().min()?;
+    let last = *months.iter().max()?;
+    Some((first, last))
+}
+
+/// Where a fact comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    pub path: String,
+    pub line_start: usize,
+    pub line_end: usize,
+}
+
+/// One atomic statement from the sources.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    /// `f` + 12 hex digits; stable while path, heading path and text are unchanged.
+    pub id: String,
+    pub text: String,
+    pub kind: FactKind,
+    pub role: Role,
+    /// The label that decided the role (`결과`, `배경과 상황`, `원인`), if any.
+    pub label: Option<String>,
+    pub heading_path: Vec<String>,
+    /// The 주제 of a career description (`서비스 개발`) or the section of a note (`스터디`).
+    pub topic: Option<String>,
+    /// The project, ticket or study this fact belongs to, as titled in its document.
+    pub project: Option<String>,
+    pub company: String,
+    pub period: Option<Period>,
+    pub source: Provenance,
+    /// The fact id of the enclosing bullet, for nested bullets.
+    pub parent: Option<String>,
+    pub quantities: Vec<Quantity>,
+}
+
+/// Extracts the facts of every document, in document order.
+pub fn extract_facts(documents: &[Document], profile: &Profile) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    for document in documents {
+        extract_document(document, profile, &mut facts);
+    }
+    facts
+}
+
+/// Company names and aliases, longest first so `AWA 소프트` beats `AWA`.
+struct CompanyMatcher<'a> {
+    names: Vec<(String, &'a str)>,
+}
+
+impl<'a> CompanyMatcher<'a> {
+    fn new(profile: &'a Profile) -> Self {
+        let mut names: Vec<(String, &'a str)> = profile
+            .companies
+            .iter()
+            .flat_map(|company| {
+                company
+                    .names()
+                    .map(move |name| (fold_name(name), company.name.as_str()))
+            })
+            .filter(|(folded, _)| !folded.is_empty())
+            .collect();
+        names.sort_by_key(|(folded, _)| std::cmp::Reverse(folded.len()));
+        CompanyMatcher { names }
+    }
+
+    /// Companies named in `text`, with the number of mentions each.
+    fn mentions(&self, text: &str) -> HashMap<&'a str, usize> {
+        let folded = fold_name(text);
+        let mut counts = HashMap::new();
+        for (name, company) in &self.names {
+            let count = folded.matches(name.as_str()).count();
+            if count > 0 {
+                *counts.entry(*company).or_insert(0) += count;
+            }
+        }
+        counts
+    }
+
+    /// The single company named in `text`, if exactly one is.
+    fn only(&self, text: &str) -> Option<&'a str> {
+        let mentions = self.mentions(text);
+        if mentions.len() == 1 {
+            mentions.into_keys().next()
+        } else {
+            None
+        }
+    }
+}
+
+struct Heading {
+    level: u8,
+    text: String,
+    role: Option<(Role, String)>,
+}
+
+fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact>) {
+    let matcher = CompanyMatcher::new(profile);
+    let front = &document.front_matter;
+    let is_career = document.kind == DocumentKind::CareerDescription;
+    let is_notes = document.kind == DocumentKind::Notes;
+    let is_retrospective = matches!(document.kind, DocumentKind::Retrospective(_));
+
+    // Rule 1 and 3: front-matter company, then tags or title naming a company.
+    let front_company: Option<String> = front
+        .company
+        .as_deref()
+        .map(|name| {
+            profile
+                .canonical_company(name)
+                .unwrap_or(name.trim())
+                .to_string()
+        })
+        .or_else(|| {
+            front
+                .tags
+                .iter()
+                .find_map(|tag| profile.canonical_company(tag))
+                .or_else(|| front.title.as_deref().and_then(|title| matcher.only(title)))
+                .map(str::to_string)
+        });
+    // Rule 4 at document level: the one company the body names.
+    let body_company: Option<&str> = {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for block in &document.blocks {
+            let text = block_text(block);
+            for (company, count) in matcher.mentions(&text) {
+                *counts.entry(company).or_insert(0) += count;
+            }
+        }
+        if counts.len() == 1 {
+            counts.into_keys().next()
+        } else {
+            None
+        }
+    };
+    let document_period = front
+        .title
+        .as_deref()
+        .and_then(|title| Period::parse(title).filter(|_| find_dates(title).len() >= 2))
+        .or_else(|| front.date.as_deref().and_then(Period::parse));
+
+    let company_heading_indices: Vec<usize> = if is_career {
+        company_headings(&document.blocks).collect()
+    } else {
+        Vec::new()
+    };
+
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut career_company: Option<(String, String, Option<Period>)> = None;
+    let mut label_paragraph: Option<(Role, String)> = None;
+    let mut bold_title: Option<String> = None;
+    let mut note_project: Option<String> = None;
+    let mut item_labels: Vec<(usize, Role, String)> = Vec::new();
+    let mut item_parents: Vec<(usize, String)> = Vec::new();
+    let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    let mut skip_next_period_line = false;
+
+    for (index, block) in document.blocks.iter().enumerate() {
+        // Structure first: headings, labels and titles set context and are not facts.
+        match block {
+            Block::Heading { level, text, .. } => {
+                label_paragraph = None;
+                bold_title = None;
+                note_project = None;
+                item_labels.clear();
+                item_parents.clear();
+                if company_heading_indices.contains(&index) {
+                    let name = profile
+                        .canonical_company(text)
+                        .unwrap_or(text.as_str())
+                        .to_string();
+                    let period = match document.blocks.get(index + 1) {
+                        Some(Block::Paragraph { text, .. }) => Period::parse(text),
+                        _ => None,
+                    };
+                    career_company = Some((name, text.clone(), period));
+                    headings.clear();
+                    skip_next_period_line = true;
+                    continue;
+                }
+                while headings.last().is_some_and(|heading| heading.level >= *level) {
+                    headings.pop();
+                }
+                let role = role_of_label(text).map(|role| (role, clean_label(text)));
+                headings.push(Heading {
+                    level: *level,
+                    text: text.clone(),
+                    role,
+                });
+                continue;
+            }
+            Block::Paragraph { text, all_bold, .. } => {
+                if skip_next_period_line {
+                    skip_next_period_line = false;
+                    if crate::ingest::is_period_line(text) {
+                        continue;
+                    }
+                }
+                if let Some(role) = role_of_label(text) {
+                    label_paragraph = Some((role, clean_label(text)));
+                    item_labels.clear();
+                    continue;
+                }
+                if *all_bold && is_retrospective {
+                    bold_title = Some(text.clone());
+                    label_paragraph = None;
+                    item_labels.clear();
+                    item_parents.clear();
+                    continue;
+                }
+            }
+            Block::ListItem { depth, text, .. } => {
+                item_labels.retain(|(label_depth, _, _)| label_depth < depth);
+                item_parents.retain(|(parent_depth, _)| parent_depth < depth);
+                if let Some(role) = role_of_label(text) {
+                    item_labels.push((*depth, role, clean_label(text)));
+                    continue;
+                }
+                if is_notes && *depth == 0 {
+                    let titles_a_project = matches!(
+                        document.blocks.get(index + 1),
+                        Some(Block::ListItem { depth: 1, text, .. }) if role_of_label(text).is_some()
+                    );
+                    if titles_a_project {
+                        note_project = Some(clean_label(text));
+                        continue;
+                    }
+                    note_project = None;
+                }
+            }
+            Block::TableRow { .. } => {}
+        }
+
+        let (text, kind, lines) = match block {
+            Block::Paragraph { text, lines, .. } => (text.clone(), FactKind::Paragraph, *lines),
+            Block::ListItem { text, lines, .. } => (text.clone(), FactKind::Bullet, *lines),
+            Block::TableRow { cells, line, .. } => (cells.join(" | "), FactKind::TableRow, (*line, *line)),
+            Block::Heading { .. } => continue,
+        };
+
+        // Heading path, topic and project.
+        let mut heading_path: Vec<String> = Vec::new();
+        if let Some((_, heading_text, _)) = &career_company {
+            heading_path.push(heading_text.clone());
+        }
+        heading_path.extend(headings.iter().map(|heading| heading.text.clone()));
+        let non_label_headings: Vec<&Heading> =
+            headings.iter().filter(|heading| heading.role.is_none()).collect();
+        let (topic, mut project) = if is_career {
+            (
+                non_label_headings
+                    .iter()
+                    .find(|heading| heading.level == 1)
+                    .map(|heading| heading.text.clone()),
+                non_label_headings
+                    .iter()
+                    .find(|heading| heading.level == 2)
+                    .map(|heading| heading.text.clone()),
+            )
+        } else if is_notes {
+            (
+                non_label_headings.last().map(|heading| heading.text.clone()),
+                note_project.clone(),
+            )
+        } else if is_retrospective {
+            (
+                None,
+                non_label_headings
+                    .iter()
+                    .rev()
+                    .find(|heading| heading.level >= 4 && !is_generic_title(&heading.text))
+                    .map(|heading| heading.text.clone()),
+            )
+        } else {
+            (
+                None,
+                non_label_headings
+                    .iter()
+                    .rev()
+                    .find(|heading| heading.level >= 2)
+                    .map(|heading| heading.text.clone()),
+            )
+        };
+        if let Some(title) = &bold_title {
+            heading_path.push(title.clone());
+            project = Some(title.clone());
+        }
+        if let Some(title) = &note_project {
+            heading_path.push(title.clone());
+        }
+        if let Some((_, _, label)) = item_labels.last() {
+            heading_path.push(label.clone());
+        }
+
+        // Role: nearest label item, inline label, label paragraph, label heading, default.
+        let inline = inline_label(&text);
+        let (role, label) = if let Some((_, role, label)) = item_labels.last() {
+            (*role, Some(label.clone()))
+        } else if let Some((role, label)) = inline {
+            (role, Some(label))
+        } else if let Some((role, label)) = &label_paragraph {
+            (*role, Some(label.clone()))
+        } else if let Some((role, label)) = headings.iter().rev().find_map(|heading| heading.role.clone()) {
+            (role, Some(label))
+        } else if project.is_some() && (is_career || is_retrospective) {
+            match kind {
+                FactKind::Paragraph => (Role::Background, None),
+                FactKind::Bullet => (Role::Action, None),
+                FactKind::TableRow => (Role::Other, None),
+            }
+        } else {
+            (Role::Other, None)
+        };
+
+        // Company, by the documented order.
+        let company = front_company
+            .clone()
+            .or_else(|| career_company.as_ref().map(|(name, _, _)| name.clone()))
+            .or_else(|| {
+                project
+                    .as_deref()
+                    .and_then(|title| matcher.only(title))
+                    .or_else(|| matcher.only(&text))
+                    .or(body_company)
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| UNASSIGNED.to_string());
+
+        // Period: the career heading's period line, the retrospective's period
+        // narrowed by a month marker, else the company's profile period.
+        let period = if let Some((_, _, period)) = &career_company {
+            period.clone()
+        } else if let Some(document_period) = &document_period {
+            let marker = match block {
+                Block::TableRow { cells, .. } => cells.first().map(String::as_str),
+                _ => None,
+            }
+            .and_then(month_span)
+            .or_else(|| bold_title.as_deref().and_then(month_span))
+            .or_else(|| project.as_deref().and_then(month_span));
+            match (marker, document_period.year()) {
+                (Some((from, to)), Some(year))
+                    if document_period.start.as_deref().map(|s| &s[..4])
+                        == document_period.end.as_deref().map(|e| &e[..4]) =>
+                {
+                    Some(Period::months_of_year(year, from, to))
+                }
+                _ => Some(document_period.clone()),
+            }
+        } else {
+            profile.company(&company).and_then(|company| company.parsed_period())
+        };
+
+        let quantities = match block {
+            Block::TableRow { header, cells, .. } => table_quantities(header, cells),
+            _ => extract_quantities(&text),
+        };
+
+        let key = format!("{}\u{1f}{}\u{1f}{}", document.relative, heading_path.join("\u{1e}"), text);
+        let occurrence = seen_ids.entry(key.clone()).or_insert(0);
+        let id = fact_id(&key, *occurrence);
+        *occurrence += 1;
+
+        let parent = match block {
+            Block::ListItem { depth, .. } => {
+                let parent = item_parents.last().map(|(_, id)| id.clone());
+                item_parents.push((*depth, id.clone()));
+                parent
+            }
+            _ => None,
+        };
+
+        facts.push(Fact {
+            id,
+            text,
+            kind,
+            role,
+            label,
+            heading_path,
+            topic,
+            project,
+            company,
+            period,
+            source: Provenance {
+                path: document.path.clone(),
+                line_start: lines.0,
+                line_end: lines.1,
+            },
+            parent,
+            quantities,
+        });
+    }
+}
+
+fn block_text(block: &Block) -> String {
+    match block {
+        Block::Heading { text, .. } | Block::Paragraph { text, .. } | Block::ListItem { text, .. } => {
+            text.clone()
+        }
+        Block::TableRow { cells, .. } => cells.join(" "),
+    }
+}
+
+fn clean_label(text: &str) -> String {
+    text.trim()
+        .trim_end_matches([':', '：'])
+        .trim()
+        .trim_matches('*')
+        .trim()
+        .to_string()
+}
+
+/// Sub-titles that name a part of a document rather than a project.
+fn is_generic_title(text: &str) -> bool {
+    ["상세 내용", "개요", "통계", "계획된 작업 범위", "기술 부채"]
+        .iter()
+        .any(|generic| text.trim() == *generic)
+}
+
+/// `원인: 캐싱된 …` or `성과: …` → the label's role.
+fn inline_label(text: &str) -> Option<(Role, String)> {
+    let (head, _) = text.split_once([':', '：'])?;
+    if head.chars().count() > 12 {
+        return None;
+    }
+    role_of_label(head).map(|role| (role, clean_label(head)))
+}
+
+fn fact_id(key: &str, occurrence: usize) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(key.as_bytes());
+    if occurrence > 0 {
+        hasher.update(format!("\u{1f}{occurrence}").as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut id = String::with_capacity(13);
+    id.push('f');
+    for byte in digest.iter().take(6) {
+        id.push_str(&format!("{byte:02x}"));
+    }
+    id
+}
+
+/// Quantities of a table row, each labelled `row key · column header`, with
+/// the parts of a split cell (`35 (31+4)` under `커밋 (BE+FE)`) labelled by part.
+fn table_quantities(header: &[String], cells: &[String]) -> Vec<Quantity> {
+    let row_key = cells.first().map(String::as_str).unwrap_or("");
+    let mut quantities = Vec::new();
+    let mut offset = 0;
+    for (column, cell) in cells.iter().enumerate() {
+        let column_name = header.get(column).map(String::as_str).unwrap_or("");
+        let parts = split_names(column_name);
+        let mut found = extract_quantities(cell);
+        let component_count = found.len().saturating_sub(1);
+        for (position, quantity) in found.iter_mut().enumerate() {
+            let mut label = if column == 0 {
+                row_key.to_string()
+            } else if row_key.is_empty() {
+                column_name.to_string()
+            } else {
+                format!("{row_key} · {column_name}")
+            };
+            if position > 0 && parts.len() == component_count {
+                if let Some(part) = parts.get(position - 1) {
+                    label.push_str(" · ");
+                    label.push_str(part);
+                }
+            }
+            quantity.label = Some(label);
+            quantity.start += offset;
+            quantity.end += offset;
+            if let Some(transition) = quantity.transition.as_mut() {
+                transition.partner += quantities.len();
+            }
+        }
+        quantities.extend(found);
+        offset += cell.len() + " | ".len();
+    }
+    quantities
+}
+
+/// `커밋 (BE+FE)` → `["BE", "FE"]`.
+fn split_names(header: &str) -> Vec<String> {
+    let Some(open) = header.find('(') else {
+        return Vec::new();
+    };
+    let inner = header[open + 1..].trim_end().trim_end_matches(')');
+    if !inner.contains('+') {
+        return Vec::new();
+    }
+    inner.split('+').map(|part| part.trim().to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_parse() {
+        assert_eq!(
+            Period::parse("2022.04.18 ~ 재직중"),
+            Some(Period {
+                start: Some("2022-04-18".into()),
+                end: None
+            })
+        );
+        assert_eq!(
+            Period::parse("2025년 연간 회고록 (2025.01 ~ 2025.12)"),
+            Some(Period {
+                start: Some("2025-01-01".into()),
+                end: Some("2025-12-31".into())
+            })
+        );
+        assert_eq!(
+            Period::parse("2024.02"),
+            Some(Period {
+                start: Some("2024-02-01".into()),
+                end: Some("2024-02-29".into())
+            })
+        );
+        assert_eq!(Period::parse("2025-12-12").and_then(|p| p.end), Some("2025-12-12".into()));
+        assert_eq!(Period::parse("어제부터"), None);
+    }
+
+    #[test]
+    fn month_spans() {
+        assert_eq!(month_span("결제 서비스 MSA 분리 완료 (2월)"), Some((2, 2)));
+        assert_eq!(month_span("모비닥 디지털 처방 시스템 (7~8월)"), Some((7, 8)));
+        assert_eq!(month_span("Helm Chart 인프라 관리 (5월, 6월, 12월)"), Some((5, 12)));
+        assert_eq!(month_span("12개월"), None);
+        assert_eq!(month_span("MSA"), None);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(role_of_label("**담당**"), Some(Role::Action));
+        assert_eq!(role_of_label("배경과 상황"), Some(Role::Background));
+        assert_eq!(role_of_label("회고"), Some(Role::Lesson));
+        assert_eq!(role_of_label("배운 점"), Some(Role::Lesson));
+        assert_eq!(role_of_label("가상 계좌"), None);
+        assert_eq!(inline_label("원인: 캐시").map(|(role, _)| role), Some(Role::Background));
+    }
+
+    #[test]
+    fn header_parts() {
+        assert_eq!(split_names("커밋 (BE+FE)"), vec!["BE", "FE"]);
+        assert!(split_names("이슈").is_empty());
+    }
+}

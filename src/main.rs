@@ -1,0 +1,26 @@
+//! Entry point: parse arguments, run, print, exit (0 ok, 1 findings, 2 error).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = draft::cli::Cli::parse();
+    match draft::cli::run(cli) {
+        Ok(outcome) => {
+            for warning in &outcome.warnings {
+                eprintln!("warning: {warning}");
+            }
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(outcome.stdout.as_bytes()).is_err() {
+                return ExitCode::from(2);
+            }
+            ExitCode::from(outcome.exit_code)
+        }
+        Err(error) => {
+            eprintln!("error: {:#}", anyhow::Error::from(error));
+            ExitCode::from(2)
+        }
+    }
+}
