@@ -53,8 +53,8 @@ pub fn role_of_label(text: &str) -> Option<Role> {
         "배경" | "배경과 상황" | "상황" | "원인" | "문제" | "문제점" | "목표" | "계기" => {
             Role::Background
         }
-        "담당" | "역할" | "액션" | "해결" | "해결 방법" | "조치" | "작업" | "구현" | "주요 작업"
-        | "담당 업무" => Role::Action,
+        "담당" | "역할" | "액션" | "해결" | "해결 방법" | "조치" | "작업" | "구현"
+        | "주요 작업" | "담당 업무" => Role::Action,
         "결과" | "성과" | "효과" | "개선 결과" => Role::Result,
         "회고" | "배운 점" | "배운점" | "느낀 점" | "교훈" | "인사이트" | "개선할 점" => {
             Role::Lesson
@@ -84,14 +84,13 @@ impl Period {
     /// Parses `2022.04.18 ~ 재직중`, `2021.09.27 ~ 2022.04.18`, `2024.01 ~ 2025.12`,
     /// `(2025.12.01 ~ 2025.12.12)`, `2025-12-31`, `2025.01`.
     pub fn parse(text: &str) -> Option<Period> {
-        let dates = find_dates(text);
-        let first = dates.first()?;
-        let ranged = text.contains('~') || text.contains('～');
-        if ranged {
+        if let Some((before, after)) = text.split_once(['~', '～']) {
+            // The dates right around the tilde: `2025년 회고 (2025.01 ~ 2025.12)`.
+            let first = *find_dates(before).last()?;
             let open = ["재직중", "재직 중", "현재", "present", "now"]
                 .iter()
-                .any(|word| text.contains(word));
-            let end = match dates.get(1) {
+                .any(|word| after.contains(word));
+            let end = match find_dates(after).first() {
                 Some(second) => Some(second.last_day()),
                 None if open => None,
                 None => return None,
@@ -101,6 +100,8 @@ impl Period {
                 end,
             })
         } else {
+            let dates = find_dates(text);
+            let first = dates.first()?;
             Some(Period {
                 start: Some(first.first_day()),
                 end: Some(first.last_day()),
@@ -197,12 +198,19 @@ fn find_dates(text: &str) -> Vec<PartialDate> {
                 if digits == 0 || digits > 2 {
                     break;
                 }
-                parts.push(text[cursor + 1..cursor + 1 + digits].parse::<u32>().unwrap_or(0));
+                parts.push(
+                    text[cursor + 1..cursor + 1 + digits]
+                        .parse::<u32>()
+                        .unwrap_or(0),
+                );
                 cursor += 1 + digits;
             }
             let next_is_digit = bytes.get(cursor).is_some_and(u8::is_ascii_digit);
             if (1900..=2200).contains(&year) && !next_is_digit {
-                let month = parts.first().copied().filter(|month| (1..=12).contains(month));
+                let month = parts
+                    .first()
+                    .copied()
+                    .filter(|month| (1..=12).contains(month));
                 let day = parts.get(1).copied().filter(|day| (1..=31).contains(day));
                 let year_word = text[cursor..].starts_with('년');
                 if month.is_some() || year_word {
@@ -241,11 +249,7 @@ pub fn month_span(text: &str) -> Option<(u32, u32)> {
             let follows = characters.get(index).copied();
             let is_month = follows == Some('월')
                 || (matches!(follows, Some('~') | Some('～'))
-                    && characters[index + 1..]
-                        .iter()
-                        .skip_while(|c| c.is_ascii_digit())
-                        .next()
-                        == Some(&'월'));
+                    && characters[index + 1..].iter().find(|c| !c.is_ascii_digit()) == Some(&'월'));
             if is_month && (1..=12).contains(&number) {
                 months.push(number);
             }
@@ -434,7 +438,10 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
                     skip_next_period_line = true;
                     continue;
                 }
-                while headings.last().is_some_and(|heading| heading.level >= *level) {
+                while headings
+                    .last()
+                    .is_some_and(|heading| heading.level >= *level)
+                {
                     headings.pop();
                 }
                 let role = role_of_label(text).map(|role| (role, clean_label(text)));
@@ -490,7 +497,9 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
         let (text, kind, lines) = match block {
             Block::Paragraph { text, lines, .. } => (text.clone(), FactKind::Paragraph, *lines),
             Block::ListItem { text, lines, .. } => (text.clone(), FactKind::Bullet, *lines),
-            Block::TableRow { cells, line, .. } => (cells.join(" | "), FactKind::TableRow, (*line, *line)),
+            Block::TableRow { cells, line, .. } => {
+                (cells.join(" | "), FactKind::TableRow, (*line, *line))
+            }
             Block::Heading { .. } => continue,
         };
 
@@ -500,8 +509,20 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
             heading_path.push(heading_text.clone());
         }
         heading_path.extend(headings.iter().map(|heading| heading.text.clone()));
-        let non_label_headings: Vec<&Heading> =
-            headings.iter().filter(|heading| heading.role.is_none()).collect();
+        if let Some((_, label)) = &label_paragraph {
+            // A label paragraph (`결과` on its own line) closes a label heading above it.
+            if headings
+                .last()
+                .is_some_and(|heading| heading.role.is_some())
+            {
+                heading_path.pop();
+            }
+            heading_path.push(label.clone());
+        }
+        let non_label_headings: Vec<&Heading> = headings
+            .iter()
+            .filter(|heading| heading.role.is_none())
+            .collect();
         let (topic, mut project) = if is_career {
             (
                 non_label_headings
@@ -515,7 +536,9 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
             )
         } else if is_notes {
             (
-                non_label_headings.last().map(|heading| heading.text.clone()),
+                non_label_headings
+                    .last()
+                    .map(|heading| heading.text.clone()),
                 note_project.clone(),
             )
         } else if is_retrospective {
@@ -556,7 +579,11 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
             (role, Some(label))
         } else if let Some((role, label)) = &label_paragraph {
             (*role, Some(label.clone()))
-        } else if let Some((role, label)) = headings.iter().rev().find_map(|heading| heading.role.clone()) {
+        } else if let Some((role, label)) = headings
+            .iter()
+            .rev()
+            .find_map(|heading| heading.role.clone())
+        {
             (role, Some(label))
         } else if project.is_some() && (is_career || is_retrospective) {
             match kind {
@@ -604,7 +631,9 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
                 _ => Some(document_period.clone()),
             }
         } else {
-            profile.company(&company).and_then(|company| company.parsed_period())
+            profile
+                .company(&company)
+                .and_then(|company| company.parsed_period())
         };
 
         let quantities = match block {
@@ -612,7 +641,12 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
             _ => extract_quantities(&text),
         };
 
-        let key = format!("{}\u{1f}{}\u{1f}{}", document.relative, heading_path.join("\u{1e}"), text);
+        let key = format!(
+            "{}\u{1f}{}\u{1f}{}",
+            document.relative,
+            heading_path.join("\u{1e}"),
+            text
+        );
         let occurrence = seen_ids.entry(key.clone()).or_insert(0);
         let id = fact_id(&key, *occurrence);
         *occurrence += 1;
@@ -650,9 +684,9 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
 
 fn block_text(block: &Block) -> String {
     match block {
-        Block::Heading { text, .. } | Block::Paragraph { text, .. } | Block::ListItem { text, .. } => {
-            text.clone()
-        }
+        Block::Heading { text, .. }
+        | Block::Paragraph { text, .. }
+        | Block::ListItem { text, .. } => text.clone(),
         Block::TableRow { cells, .. } => cells.join(" "),
     }
 }
@@ -744,7 +778,10 @@ fn split_names(header: &str) -> Vec<String> {
     if !inner.contains('+') {
         return Vec::new();
     }
-    inner.split('+').map(|part| part.trim().to_string()).collect()
+    inner
+        .split('+')
+        .map(|part| part.trim().to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -774,15 +811,24 @@ mod tests {
                 end: Some("2024-02-29".into())
             })
         );
-        assert_eq!(Period::parse("2025-12-12").and_then(|p| p.end), Some("2025-12-12".into()));
+        assert_eq!(
+            Period::parse("2025-12-12").and_then(|p| p.end),
+            Some("2025-12-12".into())
+        );
         assert_eq!(Period::parse("어제부터"), None);
     }
 
     #[test]
     fn month_spans() {
         assert_eq!(month_span("결제 서비스 MSA 분리 완료 (2월)"), Some((2, 2)));
-        assert_eq!(month_span("모비닥 디지털 처방 시스템 (7~8월)"), Some((7, 8)));
-        assert_eq!(month_span("Helm Chart 인프라 관리 (5월, 6월, 12월)"), Some((5, 12)));
+        assert_eq!(
+            month_span("모비닥 디지털 처방 시스템 (7~8월)"),
+            Some((7, 8))
+        );
+        assert_eq!(
+            month_span("Helm Chart 인프라 관리 (5월, 6월, 12월)"),
+            Some((5, 12))
+        );
         assert_eq!(month_span("12개월"), None);
         assert_eq!(month_span("MSA"), None);
     }
@@ -794,7 +840,10 @@ mod tests {
         assert_eq!(role_of_label("회고"), Some(Role::Lesson));
         assert_eq!(role_of_label("배운 점"), Some(Role::Lesson));
         assert_eq!(role_of_label("가상 계좌"), None);
-        assert_eq!(inline_label("원인: 캐시").map(|(role, _)| role), Some(Role::Background));
+        assert_eq!(
+            inline_label("원인: 캐시").map(|(role, _)| role),
+            Some(Role::Background)
+        );
     }
 
     #[test]

@@ -250,7 +250,8 @@ fn split_front_matter(text: &str, path: &str, warnings: &mut Vec<Warning>) -> (F
         warnings.push(Warning {
             path: path.to_string(),
             line: 1,
-            message: "front matter opened with `---` is never closed; read as body text".to_string(),
+            message: "front matter opened with `---` is never closed; read as body text"
+                .to_string(),
         });
         return (FrontMatter::default(), 0);
     };
@@ -428,21 +429,19 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
                     frame.own.space();
                 }
             }
-            Event::End(TagEnd::Paragraph) => {
-                if items.is_empty() {
-                    if let Some(gathered) = current.take() {
-                        let text = normalise_space(&gathered.text);
-                        if !text.is_empty() {
-                            let first = gathered.first.unwrap_or(range.start);
-                            blocks.push(Block::Paragraph {
-                                text,
-                                all_bold: paragraph_bold.1,
-                                lines: (lines.line(first), lines.line(gathered.last.max(first))),
-                            });
-                        }
+            Event::End(TagEnd::Paragraph) if items.is_empty() => {
+                if let Some(gathered) = current.take() {
+                    let text = normalise_space(&gathered.text);
+                    if !text.is_empty() {
+                        let first = gathered.first.unwrap_or(range.start);
+                        blocks.push(Block::Paragraph {
+                            text,
+                            all_bold: paragraph_bold.1,
+                            lines: (lines.line(first), lines.line(gathered.last.max(first))),
+                        });
                     }
-                    paragraph_bold = (false, false);
                 }
+                paragraph_bold = (false, false);
             }
             Event::Start(Tag::List(_)) => {
                 let depth = items.len();
@@ -589,14 +588,17 @@ fn recognise_kind(front_matter: &FrontMatter, blocks: &[Block], relative: &str) 
 /// Indices of company headings in a career description: a level-1 heading
 /// whose next block is a period line such as `2022.04.18 ~ 재직중`.
 pub fn company_headings(blocks: &[Block]) -> impl Iterator<Item = usize> + '_ {
-    blocks.windows(2).enumerate().filter_map(|(index, pair)| match pair {
-        [Block::Heading { level: 1, .. }, Block::Paragraph { text, .. }]
-            if is_period_line(text) =>
-        {
-            Some(index)
-        }
-        _ => None,
-    })
+    blocks
+        .windows(2)
+        .enumerate()
+        .filter_map(|(index, pair)| match pair {
+            [Block::Heading { level: 1, .. }, Block::Paragraph { text, .. }]
+                if is_period_line(text) =>
+            {
+                Some(index)
+            }
+            _ => None,
+        })
 }
 
 /// A paragraph that is only a period: `2022.04.18 ~ 재직중`, `2021.09 ~ 2022.04`.
@@ -660,6 +662,12 @@ mod tests {
         let found = blocks("**MPT-8704: 태블릿 이슈**\n- 원인\n");
         assert!(matches!(found[0], Block::Paragraph { all_bold: true, .. }));
         let found = blocks("**성과**: 달성\n");
-        assert!(matches!(found[0], Block::Paragraph { all_bold: false, .. }));
+        assert!(matches!(
+            found[0],
+            Block::Paragraph {
+                all_bold: false,
+                ..
+            }
+        ));
     }
 }

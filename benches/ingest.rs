@@ -1,0 +1,123 @@
+//! Ingest + fact extraction throughput on 10,000 synthetic retrospectives,
+//! beside a bare pulldown-cmark parse of the same files in the same run.
+//! Target: at least half the bare-parse throughput. Prints figures.
+
+mod synthetic;
+
+use std::path::Path;
+use std::time::Instant;
+
+use pulldown_cmark::{Options, Parser};
+
+const FILES: usize = 10_000;
+const ROUNDS: usize = 3;
+
+fn main() {
+    let directory = match tempfile::tempdir() {
+        Ok(directory) => directory,
+        Err(error) => {
+            eprintln!("cannot create a temp dir: {error}");
+            std::process::exit(2);
+        }
+    };
+    let bytes = match synthetic::write_corpus(directory.path(), FILES) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("cannot write the corpus: {error}");
+            std::process::exit(2);
+        }
+    };
+    let megabytes = bytes as f64 / 1_048_576.0;
+    println!("corpus: {FILES} files, {megabytes:.1} MiB");
+    let profile = draft::config::Profile::default();
+
+    // Read once so both measurements see the same page cache.
+    let texts = read_all(directory.path());
+
+    let mut best_bare = f64::MAX;
+    let mut best_ingest = f64::MAX;
+    let mut best_memory = f64::MAX;
+    let mut facts_count = 0;
+    for _ in 0..ROUNDS {
+        // Bare parse: every pulldown-cmark event of every file, from memory.
+        let start = Instant::now();
+        let mut events = 0usize;
+        let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+        for text in &texts {
+            events += Parser::new_ext(text, options).into_offset_iter().count();
+        }
+        best_bare = best_bare.min(start.elapsed().as_secs_f64());
+        std::hint::black_box(events);
+
+        // Our pipeline from memory: parse_document + extract_facts.
+        let start = Instant::now();
+        let documents: Vec<_> = texts
+            .iter()
+            .enumerate()
+            .map(|(index, text)| {
+                draft::ingest::parse_document(text, format!("{index}.md"), format!("{index}.md")).0
+            })
+            .collect();
+        let facts = draft::facts::extract_facts(&documents, &profile);
+        best_memory = best_memory.min(start.elapsed().as_secs_f64());
+        facts_count = facts.len();
+
+        // The real thing: `draft facts` minus printing (walk, read, parse, extract).
+        let start = Instant::now();
+        let corpus = match draft::ingest::ingest(directory.path()) {
+            Ok(corpus) => corpus,
+            Err(error) => {
+                eprintln!("ingest failed: {error}");
+                std::process::exit(2);
+            }
+        };
+        let facts = draft::facts::extract_facts(&corpus.documents, &profile);
+        best_ingest = best_ingest.min(start.elapsed().as_secs_f64());
+        std::hint::black_box(facts.len());
+    }
+    let rate = |seconds: f64| megabytes / seconds;
+    println!("best of {ROUNDS} rounds; {facts_count} facts");
+    println!(
+        "bare pulldown-cmark parse (memory):   {:8.1} ms  {:7.1} MiB/s  {:8.0} files/s",
+        best_bare * 1e3,
+        rate(best_bare),
+        FILES as f64 / best_bare
+    );
+    println!(
+        "parse_document + extract_facts (memory): {:5.1} ms  {:7.1} MiB/s  {:8.0} files/s  ({:.2}x bare)",
+        best_memory * 1e3,
+        rate(best_memory),
+        FILES as f64 / best_memory,
+        best_bare / best_memory
+    );
+    println!(
+        "ingest + extract_facts (disk):        {:8.1} ms  {:7.1} MiB/s  {:8.0} files/s  ({:.2}x bare)",
+        best_ingest * 1e3,
+        rate(best_ingest),
+        FILES as f64 / best_ingest,
+        best_bare / best_ingest
+    );
+    println!("target: ≥ 0.50x bare-parse throughput");
+}
+
+fn read_all(directory: &Path) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut stack = vec![directory.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        if let Ok(entries) = std::fs::read_dir(&folder) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    paths.push(path);
+                }
+            }
+        }
+    }
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .collect()
+}

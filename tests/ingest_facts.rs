@@ -1,0 +1,282 @@
+//! Snapshot tests of the facts extracted from small synthetic documents of
+//! each kind, plus the bad-input behaviour of `draft facts`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use assert_cmd::Command;
+use draft::config::{load_profile, Profile};
+use draft::facts::{extract_facts, Fact};
+use draft::ingest::{ingest, DocumentKind};
+
+fn profile() -> Profile {
+    load_profile(Some(Path::new("fixtures/ingest/profile.toml"))).unwrap()
+}
+
+/// A compact, reviewable listing of facts for snapshots.
+fn listing(facts: &[Fact]) -> String {
+    let mut out = String::new();
+    for fact in facts {
+        let period = fact
+            .period
+            .as_ref()
+            .map(|p| {
+                format!(
+                    "{}~{}",
+                    p.start.as_deref().unwrap_or(""),
+                    p.end.as_deref().unwrap_or("")
+                )
+            })
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{} {:?} {} [{}] {}:{}-{} company={} period={} project={:?} topic={:?} parent={}",
+            fact.id,
+            fact.kind,
+            fact.role.as_str(),
+            fact.label.as_deref().unwrap_or(""),
+            fact.source.path,
+            fact.source.line_start,
+            fact.source.line_end,
+            fact.company,
+            period,
+            fact.project,
+            fact.topic,
+            fact.parent.as_deref().unwrap_or("-"),
+        )
+        .unwrap();
+        writeln!(out, "    path: {}", fact.heading_path.join(" > ")).unwrap();
+        writeln!(out, "    text: {}", fact.text).unwrap();
+        for quantity in &fact.quantities {
+            writeln!(
+                out,
+                "    qty: {:?} = {} {} ({:?}, base {} {}){}{}{}{}",
+                quantity.surface,
+                quantity.value,
+                quantity.unit,
+                quantity.dimension,
+                quantity.base_value,
+                quantity.base_unit,
+                quantity
+                    .max
+                    .map(|max| format!(" max={max}"))
+                    .unwrap_or_default(),
+                quantity
+                    .qualifier
+                    .map(|q| format!(" qualifier={q:?}"))
+                    .unwrap_or_default(),
+                quantity
+                    .transition
+                    .map(|t| format!(" {:?}->{}", t.role, t.partner))
+                    .unwrap_or_default(),
+                quantity
+                    .label
+                    .as_ref()
+                    .map(|l| format!(" label={l:?}"))
+                    .unwrap_or_default(),
+            )
+            .unwrap();
+            assert_eq!(
+                &fact.text[quantity.start..quantity.end],
+                quantity.surface,
+                "span of {:?} in {}",
+                quantity.surface,
+                fact.id
+            );
+        }
+    }
+    out
+}
+
+fn facts_of(directory: &str) -> (Vec<Fact>, Vec<DocumentKind>) {
+    let corpus = ingest(Path::new(directory)).unwrap();
+    assert!(corpus.warnings.is_empty(), "{:?}", corpus.warnings);
+    let kinds = corpus.documents.iter().map(|d| d.kind).collect();
+    (extract_facts(&corpus.documents, &profile()), kinds)
+}
+
+#[test]
+fn retrospective_facts() {
+    let (facts, kinds) = facts_of("fixtures/ingest/retrospective");
+    assert_eq!(
+        kinds,
+        vec![
+            DocumentKind::Retrospective(draft::ingest::Cadence::Weekly),
+            DocumentKind::Retrospective(draft::ingest::Cadence::Annual)
+        ]
+    );
+    insta::assert_snapshot!(listing(&facts));
+}
+
+#[test]
+fn career_description_facts() {
+    let (facts, kinds) = facts_of("fixtures/ingest/career");
+    assert_eq!(kinds, vec![DocumentKind::CareerDescription]);
+    insta::assert_snapshot!(listing(&facts));
+}
+
+#[test]
+fn notes_facts() {
+    let (facts, kinds) = facts_of("fixtures/ingest/notes");
+    assert_eq!(kinds, vec![DocumentKind::Notes]);
+    insta::assert_snapshot!(listing(&facts));
+}
+
+#[test]
+fn other_markdown_facts() {
+    let (facts, kinds) = facts_of("fixtures/ingest/other");
+    assert_eq!(kinds, vec![DocumentKind::Other]);
+    insta::assert_snapshot!(listing(&facts));
+}
+
+#[test]
+fn fact_ids_are_stable_across_runs_and_line_shifts() {
+    let (first, _) = facts_of("fixtures/ingest/career");
+    let (second, _) = facts_of("fixtures/ingest/career");
+    let ids = |facts: &[Fact]| facts.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&first), ids(&second));
+
+    let directory = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string("fixtures/ingest/career/career.md").unwrap();
+    std::fs::write(
+        directory.path().join("career.md"),
+        format!("\n\n{original}"),
+    )
+    .unwrap();
+    let corpus = ingest(directory.path()).unwrap();
+    let shifted = extract_facts(&corpus.documents, &profile());
+    assert_eq!(ids(&first), ids(&shifted));
+    assert_eq!(shifted[1].source.line_start, first[1].source.line_start + 2);
+}
+
+#[test]
+fn broken_files_warn_with_path_and_line_and_the_rest_is_read() {
+    let corpus = ingest(Path::new("fixtures/ingest/broken")).unwrap();
+    let warnings: Vec<String> = corpus.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings.iter().any(
+        |w| w.starts_with("fixtures/ingest/broken/bad-front-matter.md:")
+            && w.contains("front matter")
+    ));
+    assert!(warnings
+        .iter()
+        .any(|w| w.starts_with("fixtures/ingest/broken/not-utf8.md:4:") && w.contains("UTF-8")));
+    let facts = extract_facts(&corpus.documents, &profile());
+    assert!(facts.iter().any(|f| f.text == "정상 파일 10개"));
+    assert!(facts.iter().any(|f| f.text == "배포 3회"));
+}
+
+#[test]
+fn cli_warns_on_stderr_and_strict_exits_2() {
+    let output = Command::cargo_bin("draft")
+        .unwrap()
+        .args([
+            "facts",
+            "--content",
+            "fixtures/ingest/broken",
+            "--profile",
+            "fixtures/ingest/profile.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: fixtures/ingest/broken/not-utf8.md:4:"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("정상 파일 10개"));
+
+    let output = Command::cargo_bin("draft")
+        .unwrap()
+        .args([
+            "--strict",
+            "facts",
+            "--content",
+            "fixtures/ingest/broken",
+            "--profile",
+            "fixtures/ingest/profile.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Stack backtrace"), "{stderr}");
+}
+
+#[test]
+fn cli_missing_content_and_unknown_company_are_clear_errors() {
+    let output = Command::cargo_bin("draft")
+        .unwrap()
+        .args(["facts", "--content", "fixtures/does-not-exist"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("fixtures/does-not-exist"));
+
+    let output = Command::cargo_bin("draft")
+        .unwrap()
+        .args([
+            "facts",
+            "--content",
+            "fixtures/ingest/career",
+            "--profile",
+            "fixtures/ingest/profile.toml",
+            "--company",
+            "테스트상싸",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("did you mean `테스트상사`"), "{stderr}");
+}
+
+#[test]
+fn json_output_is_the_documented_shape() {
+    let output = Command::cargo_bin("draft")
+        .unwrap()
+        .args([
+            "facts",
+            "--content",
+            "fixtures/ingest/career",
+            "--profile",
+            "fixtures/ingest/profile.toml",
+            "--company",
+            "Test Co",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["version"], 1);
+    let fact = &json["facts"][0];
+    for key in [
+        "id",
+        "text",
+        "kind",
+        "role",
+        "label",
+        "heading_path",
+        "topic",
+        "project",
+        "company",
+        "period",
+        "source",
+        "parent",
+        "quantities",
+    ] {
+        assert!(fact.get(key).is_some(), "missing {key} in {fact}");
+    }
+    assert_eq!(fact["company"], "테스트상사");
+    assert_eq!(fact["source"]["path"], "fixtures/ingest/career/career.md");
+    assert!(json["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["company"] == "테스트상사"));
+}
