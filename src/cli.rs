@@ -12,8 +12,14 @@ use crate::facts::{extract_facts, Fact, UNASSIGNED};
 use crate::ingest::ingest;
 use crate::render::{render_facts_json, render_facts_table};
 
+// WIP-CAREER mod career;
+
 #[derive(Debug, Parser)]
-#[command(name = "draft", version, about = "Drafts a Korean 경력기술서 from your retrospectives; every number traced to its source")]
+#[command(
+    name = "draft",
+    version,
+    about = "Drafts a Korean 경력기술서 from your retrospectives; every number traced to its source"
+)]
 pub struct Cli {
     /// The profile file (default: ./draft.toml when present).
     #[arg(long, global = true, value_name = "FILE")]
@@ -27,10 +33,86 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run; boxing the larger argument structs would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the facts extracted from the content directory, with provenance.
     Facts(FactsArgs),
+    /// Draft a company's 경력기술서 (offline from the facts, or through a model).
+    Career(CareerArgs),
+    /// Show the log of model calls (time, model, endpoint, tokens, duration, cache hit).
+    Logs(LogsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CareerArgs {
+    /// The company to draft (name or alias from draft.toml).
+    #[arg(long)]
+    pub company: String,
+    /// Content directory (default: `content` from draft.toml, else ./content).
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Only projects whose title resembles NAME.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+    /// Only facts from this date on (YYYY-MM-DD or YYYY.MM).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only facts up to this date (YYYY-MM-DD or YYYY.MM).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Token budget for the facts of one project (default: draft.toml, else 1500).
+    #[arg(long, value_name = "TOKENS")]
+    pub budget: Option<usize>,
+    /// tiktoken encoding used to count tokens (o200k_base, cl100k_base).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Draft from the facts without a model, even when one is configured.
+    #[arg(long)]
+    pub offline: bool,
+    /// Model name (wins over DRAFT_MODEL and draft.toml).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// OpenAI-compatible base URL (wins over OPENAI_BASE_URL and draft.toml).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Concurrent model calls.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Per-request timeout in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Attempts per model request, the first included.
+    #[arg(long, value_name = "N")]
+    pub attempts: Option<u32>,
+    /// A directory of *.hbs templates overriding the built-in prompts.
+    #[arg(long, value_name = "DIR")]
+    pub prompts: Option<PathBuf>,
+    /// Neither read nor write the response cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print the selected facts, the rendered messages and token counts; call nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = DraftFormat::Md)]
+    pub format: DraftFormat,
+    /// Write the draft to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DraftFormat {
+    Md,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LogsArgs {
+    /// Print the raw JSON lines instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -56,6 +138,8 @@ pub enum FactsFormat {
 pub struct Outcome {
     pub stdout: String,
     pub warnings: Vec<String>,
+    /// Informational lines for stderr (how to switch to a model, where a file went).
+    pub notes: Vec<String>,
     pub exit_code: u8,
 }
 
@@ -63,6 +147,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
     let profile = load_profile(cli.profile.as_deref())?;
     match cli.command {
         Command::Facts(args) => run_facts(&profile, &args, cli.strict),
+        // WIP-CAREER: wired once context/prompt/verify land.
+        Command::Career(_) | Command::Logs(_) => Err(Error::Input {
+            path: PathBuf::from("career"),
+            message: "not wired yet".to_string(),
+        }),
     }
 }
 
@@ -72,7 +161,9 @@ pub fn load_facts(
     content: Option<&std::path::Path>,
     strict: bool,
 ) -> Result<(Vec<Fact>, Vec<crate::error::Warning>), Error> {
-    let content = content.map(PathBuf::from).unwrap_or_else(|| profile.content_dir());
+    let content = content
+        .map(PathBuf::from)
+        .unwrap_or_else(|| profile.content_dir());
     let corpus = ingest(&content)?;
     if strict {
         if let Some(first) = corpus.warnings.first() {
@@ -98,7 +189,10 @@ pub fn resolve_company(profile: &Profile, facts: &[Fact], name: &str) -> Result<
             known.push(fact.company.clone());
         }
     }
-    if let Some(found) = known.iter().find(|known| fold_name(known) == fold_name(name)) {
+    if let Some(found) = known
+        .iter()
+        .find(|known| fold_name(known) == fold_name(name))
+    {
         return Ok(found.clone());
     }
     if fold_name(name) == UNASSIGNED {
@@ -152,6 +246,7 @@ fn run_facts(profile: &Profile, args: &FactsArgs, strict: bool) -> Result<Outcom
     Ok(Outcome {
         stdout,
         warnings: warnings.iter().map(ToString::to_string).collect(),
+        notes: Vec::new(),
         exit_code: 0,
     })
 }
