@@ -12,7 +12,7 @@ use crate::facts::{extract_facts, Fact, UNASSIGNED};
 use crate::ingest::ingest;
 use crate::render::{render_facts_json, render_facts_table};
 
-// WIP-CAREER mod career;
+mod career;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +43,41 @@ pub enum Command {
     Career(CareerArgs),
     /// Show the log of model calls (time, model, endpoint, tokens, duration, cache hit).
     Logs(LogsArgs),
+    /// Check every number of a draft against a company's facts (exit 1 on a mismatch or unsupported number).
+    Verify(VerifyArgs),
+    /// Lint the sources: stated totals, splits, averages, maxima and comparisons against their tables.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The draft to verify (any Markdown: a model's draft or a hand-written 경력기술서).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Check against this company's facts (default: the company heading of each
+    /// section of FILE, else all facts).
+    #[arg(long)]
+    pub company: Option<String>,
+    /// Content directory (default: `content` from draft.toml, else ./content).
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Content directory (default: `content` from draft.toml, else ./content).
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -147,11 +182,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
     let profile = load_profile(cli.profile.as_deref())?;
     match cli.command {
         Command::Facts(args) => run_facts(&profile, &args, cli.strict),
-        // WIP-CAREER: wired once context/prompt/verify land.
-        Command::Career(_) | Command::Logs(_) => Err(Error::Input {
-            path: PathBuf::from("career"),
-            message: "not wired yet".to_string(),
-        }),
+        Command::Verify(args) => run_verify(&profile, &args, cli.strict),
+        Command::Check(args) => run_check(&profile, &args, cli.strict),
+        Command::Career(args) => career::run_career(&profile, &args, cli.strict),
+        Command::Logs(args) => career::run_logs(&args),
     }
 }
 
@@ -231,6 +265,70 @@ fn edit_distance(left: &[char], right: &[char]) -> usize {
         previous = current;
     }
     previous[right.len()]
+}
+
+/// Colour only when stdout is a terminal and `NO_COLOR` is not set.
+fn stdout_is_colour_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn run_verify(profile: &Profile, args: &VerifyArgs, strict: bool) -> Result<Outcome, Error> {
+    let bytes = std::fs::read(&args.file).map_err(|source| Error::Read {
+        path: args.file.clone(),
+        source,
+    })?;
+    let markdown = String::from_utf8(bytes).map_err(|_| Error::Input {
+        path: args.file.clone(),
+        message: "not valid UTF-8".to_string(),
+    })?;
+    let (facts, warnings) = load_facts(profile, args.content.as_deref(), strict)?;
+    let company = match &args.company {
+        Some(name) => Some(resolve_company(profile, &facts, name)?),
+        None => None,
+    };
+    let verified = crate::verify::verify_document(&markdown, &facts, profile, company.as_deref());
+    let file = args.file.display().to_string();
+    let stdout = match args.format {
+        ReportFormat::Text => crate::render::verification::render_verification_text(
+            &file,
+            verified.company.as_deref(),
+            &verified.claims,
+            stdout_is_colour_terminal(),
+        ),
+        ReportFormat::Json => crate::render::verification::render_verification_json(
+            &file,
+            verified.company.as_deref(),
+            &verified.claims,
+        ),
+    };
+    let failed = verified
+        .claims
+        .iter()
+        .any(|claim| claim.status.is_problem());
+    Ok(Outcome {
+        stdout,
+        warnings: warnings.iter().map(ToString::to_string).collect(),
+        notes: Vec::new(),
+        exit_code: u8::from(failed),
+    })
+}
+
+fn run_check(profile: &Profile, args: &CheckArgs, strict: bool) -> Result<Outcome, Error> {
+    let (facts, warnings) = load_facts(profile, args.content.as_deref(), strict)?;
+    let findings = crate::verify::check_facts(&facts);
+    let stdout = match args.format {
+        ReportFormat::Text => {
+            crate::render::verification::render_check_text(&findings, stdout_is_colour_terminal())
+        }
+        ReportFormat::Json => crate::render::verification::render_check_json(&findings),
+    };
+    Ok(Outcome {
+        stdout,
+        warnings: warnings.iter().map(ToString::to_string).collect(),
+        notes: Vec::new(),
+        exit_code: u8::from(!findings.is_empty()),
+    })
 }
 
 fn run_facts(profile: &Profile, args: &FactsArgs, strict: bool) -> Result<Outcome, Error> {

@@ -84,9 +84,11 @@ impl Profile {
     /// Finds the company whose name or alias equals `name` (ignoring case and spaces).
     pub fn company(&self, name: &str) -> Option<&Company> {
         let wanted = fold_name(name);
-        self.companies
-            .iter()
-            .find(|company| company.names().any(|candidate| fold_name(candidate) == wanted))
+        self.companies.iter().find(|company| {
+            company
+                .names()
+                .any(|candidate| fold_name(candidate) == wanted)
+        })
     }
 
     /// The canonical name for `name` if it names a known company or alias.

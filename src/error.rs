@@ -62,6 +62,16 @@ pub enum Error {
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
 
+    #[error("unknown token encoding `{name}`; known encodings: {}", known.join(", "))]
+    UnknownEncoding { name: String, known: Vec<String> },
+
+    #[error("invalid {option} `{value}`: {reason}")]
+    InvalidDate {
+        option: String,
+        value: String,
+        reason: String,
+    },
+
     #[error("{path}: {message}")]
     Input { path: PathBuf, message: String },
 

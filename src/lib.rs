@@ -9,9 +9,14 @@
 
 pub mod cli;
 pub mod config;
+pub mod context;
+pub mod drafter;
 pub mod error;
 pub mod facts;
 pub mod ingest;
 pub mod llm;
+pub mod prompt;
 pub mod quantity;
 pub mod render;
+pub mod resume;
+pub mod verify;

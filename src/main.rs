@@ -12,6 +12,9 @@ fn main() -> ExitCode {
             for warning in &outcome.warnings {
                 eprintln!("warning: {warning}");
             }
+            for note in &outcome.notes {
+                eprintln!("{note}");
+            }
             let mut stdout = std::io::stdout().lock();
             if stdout.write_all(outcome.stdout.as_bytes()).is_err() {
                 return ExitCode::from(2);

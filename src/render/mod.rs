@@ -2,6 +2,10 @@
 //! verification reports and review diffs as they land. Pure functions from
 //! data to `String`; only `main` prints.
 
+pub mod verification;
+
+pub mod career;
+
 use serde::Serialize;
 
 use crate::error::Warning;
@@ -21,7 +25,8 @@ pub fn render_facts_json(facts: &[Fact], warnings: &[Warning]) -> String {
         facts,
         warnings,
     };
-    serde_json::to_string_pretty(&document).unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
+    serde_json::to_string_pretty(&document)
+        .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
 }
 
 /// One line per fact: id, company, role, `path:line`, quantities, text.

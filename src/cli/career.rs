@@ -1,0 +1,304 @@
+//! `draft career` and `draft logs`: resolves the model settings (flags over
+//! environment over draft.toml), builds the context, drafts offline or
+//! through the model, and writes the result.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{load_facts, resolve_company, CareerArgs, DraftFormat, LogsArgs, Outcome};
+use crate::config::Profile;
+use crate::context::{build_context, ContextOptions, TokenCounter};
+use crate::drafter::{draft_offline, draft_with_model, period_line, ModelDrafting};
+use crate::error::Error;
+use crate::llm::{
+    default_cache_dir, format_call_log, read_call_log, ClientSettings, Endpoint, ModelClient,
+    Secret,
+};
+use crate::prompt::{DraftInput, PromptSet};
+use crate::render::career::{
+    render_draft_json, render_draft_markdown, render_dry_run, PlannedCall,
+};
+
+const DEFAULT_MODEL: &str = "gpt-4o-mini";
+const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+const DEFAULT_BUDGET: usize = 1500;
+const DEFAULT_ENCODING: &str = "o200k_base";
+const LOG_FILE: &str = "calls.jsonl";
+
+/// Where and how to reach a model, after flags, environment and profile.
+pub(crate) struct ModelChoice {
+    pub endpoint: Endpoint,
+    /// True when a key or a base URL was given: the user asked for a model.
+    pub configured: bool,
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|value| !value.trim().is_empty())
+}
+
+/// Flags win over the environment, the environment over draft.toml.
+pub(crate) fn choose_model(
+    profile: &Profile,
+    model_flag: Option<&str>,
+    base_url_flag: Option<&str>,
+) -> ModelChoice {
+    let key = non_empty(std::env::var("OPENAI_API_KEY").ok()).map(Secret::new);
+    let base_url = non_empty(base_url_flag.map(str::to_string))
+        .or_else(|| non_empty(std::env::var("OPENAI_BASE_URL").ok()))
+        .or_else(|| non_empty(profile.model.base_url.clone()));
+    let model = non_empty(model_flag.map(str::to_string))
+        .or_else(|| non_empty(std::env::var("DRAFT_MODEL").ok()))
+        .or_else(|| non_empty(profile.model.name.clone()))
+        .unwrap_or_else(|| DEFAULT_MODEL.to_string());
+    let configured = key.is_some() || base_url.is_some();
+    ModelChoice {
+        endpoint: Endpoint {
+            base_url: base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
+            api_key: key,
+            model,
+        },
+        configured,
+    }
+}
+
+/// The call log's path: next to the response cache.
+pub(crate) fn log_path() -> Option<PathBuf> {
+    default_cache_dir().map(|directory| directory.join(LOG_FILE))
+}
+
+pub(crate) fn client_settings(
+    profile: &Profile,
+    timeout: Option<u64>,
+    attempts: Option<u32>,
+    no_cache: bool,
+) -> ClientSettings {
+    let defaults = ClientSettings::default();
+    ClientSettings {
+        timeout: timeout
+            .or(profile.model.timeout_seconds)
+            .map(Duration::from_secs)
+            .unwrap_or(defaults.timeout),
+        max_attempts: attempts
+            .or(profile.model.attempts)
+            .unwrap_or(defaults.max_attempts),
+        cache_dir: if no_cache { None } else { default_cache_dir() },
+        log_path: log_path(),
+        ..defaults
+    }
+}
+
+pub(crate) fn run_career(
+    profile: &Profile,
+    args: &CareerArgs,
+    strict: bool,
+) -> Result<Outcome, Error> {
+    let (facts, warnings) = load_facts(profile, args.content.as_deref(), strict)?;
+    let company = resolve_company(profile, &facts, &args.company)?;
+    let company_facts: Vec<_> = facts
+        .into_iter()
+        .filter(|fact| fact.company == company)
+        .collect();
+
+    let encoding = args
+        .encoding
+        .clone()
+        .or_else(|| profile.model.encoding.clone())
+        .unwrap_or_else(|| DEFAULT_ENCODING.to_string());
+    let counter = TokenCounter::new(&encoding)?;
+    let options = ContextOptions {
+        budget: args
+            .budget
+            .or(profile.model.budget)
+            .unwrap_or(DEFAULT_BUDGET),
+        project: args.project.clone(),
+        since: args.since.clone(),
+        until: args.until.clone(),
+    };
+    let context = build_context(&company_facts, &company, &options, &counter);
+    let period = profile
+        .company(&company)
+        .and_then(|entry| entry.period.clone())
+        .or_else(|| context.company_period.as_ref().and_then(period_line));
+
+    let choice = choose_model(profile, args.model.as_deref(), args.base_url.as_deref());
+    let prompts_dir = args.prompts.clone().or_else(|| profile.prompts.clone());
+    let mut notes = Vec::new();
+
+    if args.dry_run {
+        let prompts = PromptSet::load(prompts_dir.as_deref())?;
+        let mut calls = Vec::new();
+        for project in &context.projects {
+            let input =
+                DraftInput::from_project(&company, context.company_period.as_ref(), project);
+            let messages = prompts.draft_messages(&input)?;
+            let tokens = messages
+                .iter()
+                .map(|message| counter.count(&message.content))
+                .sum();
+            calls.push(PlannedCall {
+                title: project.title.clone(),
+                messages,
+                tokens,
+            });
+        }
+        let endpoint = (!args.offline && choice.configured).then(|| {
+            format!(
+                "{} (model {})",
+                choice.endpoint.display_url(),
+                choice.endpoint.model
+            )
+        });
+        return Ok(Outcome {
+            stdout: render_dry_run(&context, &calls, endpoint.as_deref()),
+            warnings: warnings.iter().map(ToString::to_string).collect(),
+            notes,
+            exit_code: 0,
+        });
+    }
+
+    let draft = if args.offline || !choice.configured {
+        if !args.offline {
+            notes.push(
+                "note: drafting offline from the facts (no OPENAI_API_KEY or OPENAI_BASE_URL). \
+                 To draft with a model, set OPENAI_API_KEY (and DRAFT_MODEL), or point \
+                 --base-url / OPENAI_BASE_URL at an OpenAI-compatible server such as Ollama, \
+                 vLLM or llama.cpp."
+                    .to_string(),
+            );
+        }
+        draft_offline(&context, &company_facts, period)
+    } else {
+        let prompts = PromptSet::load(prompts_dir.as_deref())?;
+        let settings = client_settings(profile, args.timeout, args.attempts, args.no_cache);
+        let client = Arc::new(ModelClient::new(choice.endpoint, settings)?);
+        let drafting = ModelDrafting {
+            client: Arc::clone(&client),
+            prompts: &prompts,
+            jobs: args.jobs.or(profile.model.jobs).unwrap_or(4),
+            temperature: 0.2,
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|source| Error::Input {
+                path: PathBuf::from("<runtime>"),
+                message: format!("cannot start the async runtime: {source}"),
+            })?;
+        let draft = runtime.block_on(draft_with_model(
+            &context,
+            &company_facts,
+            period,
+            &drafting,
+        ))?;
+        notes.push(format!(
+            "note: {} model call(s) sent to {}; the rest came from the cache",
+            client.calls_made(),
+            client.endpoint().display_url()
+        ));
+        draft
+    };
+
+    let rendered = match args.format {
+        DraftFormat::Md => render_draft_markdown(&draft),
+        DraftFormat::Json => render_draft_json(&draft),
+    };
+    let findings = draft.findings();
+    if !findings.is_empty() {
+        notes.push(format!(
+            "warning: {} number(s) could not be traced to a source and are marked ⚠[확인 필요]",
+            findings.len()
+        ));
+    }
+    if !draft.failures.is_empty() {
+        notes.push(format!(
+            "warning: {} project(s) could not be drafted: {}",
+            draft.failures.len(),
+            draft
+                .failures
+                .iter()
+                .map(|failure| format!("{} ({})", failure.title, failure.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    let stdout = match &args.output {
+        Some(path) => {
+            write_atomically(path, rendered.as_bytes())?;
+            notes.push(format!("wrote {}", path.display()));
+            String::new()
+        }
+        None => rendered,
+    };
+    let exit_code = if !draft.failures.is_empty() {
+        2
+    } else if strict && !findings.is_empty() {
+        1
+    } else {
+        0
+    };
+    Ok(Outcome {
+        stdout,
+        warnings: warnings.iter().map(ToString::to_string).collect(),
+        notes,
+        exit_code,
+    })
+}
+
+pub(crate) fn run_logs(args: &LogsArgs) -> Result<Outcome, Error> {
+    let Some(path) = log_path() else {
+        return Ok(Outcome {
+            stdout: "no cache directory on this system, so no call log\n".to_string(),
+            ..Outcome::default()
+        });
+    };
+    if !path.exists() {
+        return Ok(Outcome {
+            stdout: format!("no model calls logged yet ({})\n", path.display()),
+            ..Outcome::default()
+        });
+    }
+    let records = read_call_log(&path)?;
+    let stdout = if args.json {
+        records
+            .iter()
+            .filter_map(|record| serde_json::to_string(record).ok())
+            .map(|line| line + "\n")
+            .collect()
+    } else {
+        format_call_log(&records)
+    };
+    Ok(Outcome {
+        stdout,
+        ..Outcome::default()
+    })
+}
+
+/// Writes `contents` to a temporary file beside `path`, then renames it
+/// over `path`, so a reader never sees half a file.
+pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    let directory = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().to_string())
+        .unwrap_or_else(|| "draft".to_string());
+    let temporary = directory.join(format!(".{name}.{}.tmp", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    };
+    write().map_err(|source| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}

@@ -1,0 +1,530 @@
+//! Writes the 배경/담당/결과 sections of a 경력기술서 from a [`Context`]:
+//! offline by choosing and lightly normalising source sentences (never
+//! changing a number), or through a model, with every bullet verified, one
+//! repair round for bad numbers, and anything still unsupported marked.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+
+use crate::context::{Context, Project, SelectedFact};
+use crate::error::Error;
+use crate::facts::{Fact, FactKind, Period, Role};
+use crate::llm::{ChatMessage, ChatRequest, ModelClient, ResponseSchema};
+use crate::prompt::{
+    parse_reply, reply_schema, DraftInput, DraftReply, PromptSet, ReaskInput, RepairInput,
+    RepairProblem, ReplyBullet,
+};
+use crate::quantity::extract_quantities;
+use crate::verify::{verify_markdown, Claim, Status};
+
+/// How a draft was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftMode {
+    Offline,
+    Model,
+}
+
+/// A drafted 경력기술서 for one company.
+#[derive(Debug, Clone, Serialize)]
+pub struct Draft {
+    pub company: String,
+    /// The period line as the user writes it (`2022.04.18 ~ 재직중`).
+    pub period: Option<String>,
+    pub mode: DraftMode,
+    pub sections: Vec<Section>,
+    /// Projects the model could not draft (after a re-ask), with the reason.
+    pub failures: Vec<SectionFailure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionFailure {
+    pub title: String,
+    pub reason: String,
+}
+
+/// One project: `## 가상 계좌` with its 배경, 담당 and 결과.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub topic: Option<String>,
+    pub title: String,
+    pub background: Vec<Bullet>,
+    pub action: Vec<Bullet>,
+    pub result: Vec<Bullet>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Bullet {
+    /// The bullet as it will be printed: unsupported numbers are already marked.
+    pub text: String,
+    /// The fact ids it rests on.
+    pub facts: Vec<String>,
+    /// Every number in the bullet with its verifier status.
+    pub claims: Vec<Claim>,
+    pub children: Vec<Bullet>,
+}
+
+/// A number that is neither supported nor derived, as listed under the draft.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub section: String,
+    pub part: &'static str,
+    pub number: String,
+    pub status: Status,
+    pub reason: String,
+    pub bullet: String,
+}
+
+impl Section {
+    pub fn parts(&self) -> [(&'static str, &Vec<Bullet>); 3] {
+        [
+            ("배경", &self.background),
+            ("담당", &self.action),
+            ("결과", &self.result),
+        ]
+    }
+}
+
+impl Draft {
+    /// Every unsupported or mismatched number, in order.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for section in &self.sections {
+            for (part, bullets) in section.parts() {
+                let mut stack: Vec<&Bullet> = bullets.iter().rev().collect();
+                while let Some(bullet) = stack.pop() {
+                    for claim in &bullet.claims {
+                        if matches!(claim.status, Status::Mismatch | Status::Unsupported) {
+                            findings.push(Finding {
+                                section: section.title.clone(),
+                                part,
+                                number: claim.text.clone(),
+                                status: claim.status,
+                                reason: claim.reason.clone().unwrap_or_default(),
+                                bullet: bullet.text.clone(),
+                            });
+                        }
+                    }
+                    stack.extend(bullet.children.iter().rev());
+                }
+            }
+        }
+        findings
+    }
+}
+
+/// Formats a period as the career description does: `2022.04.18 ~ 재직중`.
+pub fn period_line(period: &Period) -> Option<String> {
+    let dotted = |date: &str| date.replace('-', ".");
+    let start = dotted(period.start.as_deref()?);
+    Some(match period.end.as_deref() {
+        Some(end) => format!("{start} ~ {}", dotted(end)),
+        None => format!("{start} ~ 재직중"),
+    })
+}
+
+/// Drafts every project of `context` offline: source sentences, lightly
+/// normalised, numbers untouched, each verified against `company_facts`.
+pub fn draft_offline(context: &Context, company_facts: &[Fact], period: Option<String>) -> Draft {
+    let sections = context
+        .projects
+        .iter()
+        .map(|project| offline_section(project, company_facts))
+        .filter(|section| {
+            !(section.background.is_empty()
+                && section.action.is_empty()
+                && section.result.is_empty())
+        })
+        .collect();
+    Draft {
+        company: context.company.clone(),
+        period,
+        mode: DraftMode::Offline,
+        sections,
+        failures: Vec::new(),
+    }
+}
+
+fn offline_section(project: &Project, company_facts: &[Fact]) -> Section {
+    let selected: HashSet<&str> = project
+        .selected
+        .iter()
+        .map(|selected| selected.fact.id.as_str())
+        .collect();
+    // Children are drawn under their selected parent, so skip them at top level.
+    let is_nested = |fact: &Fact| {
+        fact.parent
+            .as_deref()
+            .is_some_and(|parent| selected.contains(parent))
+    };
+    let mut background = Vec::new();
+    let mut action = Vec::new();
+    let mut result = Vec::new();
+    for chosen in &project.selected {
+        let fact = &chosen.fact;
+        if is_nested(fact) {
+            continue;
+        }
+        let part = match (fact.role, fact.kind) {
+            (Role::Background, _) => &mut background,
+            (Role::Action, _) => &mut action,
+            (Role::Result, _) => &mut result,
+            (_, FactKind::TableRow) if !fact.quantities.is_empty() => &mut result,
+            _ => continue,
+        };
+        let children = project
+            .selected
+            .iter()
+            .filter(|child| child.fact.parent.as_deref() == Some(fact.id.as_str()))
+            .map(|child| offline_bullet(&child.fact, Vec::new(), company_facts))
+            .collect();
+        part.push(offline_bullet(fact, children, company_facts));
+    }
+    Section {
+        topic: project.topic.clone(),
+        title: project.title.clone(),
+        background,
+        action,
+        result,
+    }
+}
+
+fn offline_bullet(fact: &Fact, children: Vec<Bullet>, company_facts: &[Fact]) -> Bullet {
+    let text = normalise_sentence(fact);
+    finish_bullet(text, vec![fact.id.clone()], children, company_facts)
+}
+
+/// Verifies a bullet's numbers and marks those that are not supported.
+fn finish_bullet(
+    text: String,
+    facts: Vec<String>,
+    children: Vec<Bullet>,
+    company_facts: &[Fact],
+) -> Bullet {
+    let claims = verify_markdown(&text, company_facts);
+    let text = mark_unsupported(&text, &claims);
+    Bullet {
+        text,
+        facts,
+        claims,
+        children,
+    }
+}
+
+/// Replaces each mismatched or unsupported number with a visible marker:
+/// `⚠[확인 필요: 97% — 출처 없음]`.
+pub fn mark_unsupported(text: &str, claims: &[Claim]) -> String {
+    let bad: Vec<&Claim> = claims
+        .iter()
+        .filter(|claim| matches!(claim.status, Status::Mismatch | Status::Unsupported))
+        .collect();
+    if bad.is_empty() {
+        return text.to_string();
+    }
+    // Claims carry 1-based character columns on line 1 of `text`.
+    let mut out = String::with_capacity(text.len() + 64);
+    let characters: Vec<(usize, char)> = text.char_indices().collect();
+    let mut cursor = 0usize;
+    for claim in bad {
+        let Some(&(start, _)) = characters.get(claim.column.saturating_sub(1)) else {
+            continue;
+        };
+        let end = start + claim.text.len();
+        if start < cursor || text.get(start..end) != Some(claim.text.as_str()) {
+            continue;
+        }
+        out.push_str(&text[cursor..start]);
+        let reason = match claim.status {
+            Status::Mismatch => "출처와 다름",
+            _ => "출처 없음",
+        };
+        out.push_str(&format!("⚠[확인 필요: {} — {reason}]", claim.text));
+        cursor = end;
+    }
+    out.push_str(&text[cursor..]);
+    out
+}
+
+/// Light normalisation for a résumé bullet: drop a structural label
+/// (`원인:`), a trailing period and a polite verb ending. The result must
+/// keep every number exactly; otherwise the source text is used as is.
+fn normalise_sentence(fact: &Fact) -> String {
+    let mut text = fact.text.trim().to_string();
+    if fact.kind == FactKind::TableRow {
+        return table_sentence(fact);
+    }
+    if let Some(label) = &fact.label {
+        for separator in [":", "："] {
+            let prefix = format!("{label}{separator}");
+            if let Some(rest) = text.strip_prefix(&prefix) {
+                text = rest.trim().to_string();
+            }
+        }
+    }
+    for (ending, replacement) in [
+        ("했습니다.", ""),
+        ("하였습니다.", ""),
+        ("했습니다", ""),
+        ("되었습니다.", "됨"),
+        ("됐습니다.", "됨"),
+        ("습니다.", ""),
+        ("했다.", ""),
+        ("했다", ""),
+    ] {
+        if let Some(stem) = text.strip_suffix(ending) {
+            text = format!("{}{replacement}", stem.trim_end());
+            break;
+        }
+    }
+    let text = text.trim_end_matches('.').trim().to_string();
+    let surfaces = |value: &str| -> Vec<String> {
+        extract_quantities(value)
+            .into_iter()
+            .map(|quantity| quantity.surface)
+            .collect()
+    };
+    if text.is_empty() || surfaces(&text) != surfaces(&fact.text) {
+        return fact.text.clone();
+    }
+    text
+}
+
+/// `2월 | 35 (31+4) | 29 | 결제 MSA 분리 완료` under its header →
+/// `2월: 커밋 (BE+FE) 35 (31+4), 이슈 29, 결제 MSA 분리 완료`: each numeric
+/// cell keeps its column header (from the quantity's label) so a reader and
+/// the verifier know what the number counts.
+fn table_sentence(fact: &Fact) -> String {
+    let mut cells = Vec::new();
+    let mut offset = 0usize;
+    for cell in fact.text.split(" | ") {
+        cells.push((offset, cell));
+        offset += cell.len() + " | ".len();
+    }
+    let Some(((_, key), rest)) = cells.split_first() else {
+        return fact.text.clone();
+    };
+    let mut parts = Vec::new();
+    for (start, cell) in rest {
+        let cell = cell.trim();
+        if cell.is_empty() || cell == "-" {
+            continue;
+        }
+        let end = start + cell.len();
+        let header = fact
+            .quantities
+            .iter()
+            .find(|quantity| quantity.start >= *start && quantity.end <= end)
+            .and_then(|quantity| quantity.label.as_deref())
+            .and_then(|label| label.split(" · ").nth(1));
+        match header {
+            Some(header) => parts.push(format!("{header} {cell}")),
+            None => parts.push(cell.to_string()),
+        }
+    }
+    if parts.is_empty() {
+        return fact.text.clone();
+    }
+    // `4월` alone is ambiguous across annual retrospectives: name the year.
+    let key = match fact.period.as_ref().and_then(Period::year) {
+        Some(year) if crate::facts::month_span(key).is_some() && !key.contains('년') => {
+            format!("{year}년 {key}")
+        }
+        _ => key.to_string(),
+    };
+    format!("{key}: {}", parts.join(", "))
+}
+
+/// Settings for drafting through a model.
+pub struct ModelDrafting<'a> {
+    pub client: Arc<ModelClient>,
+    pub prompts: &'a PromptSet,
+    pub jobs: usize,
+    pub temperature: f32,
+}
+
+/// Drafts every project through the model, `jobs` at a time, each with one
+/// re-ask for an invalid reply and one repair round for bad numbers.
+pub async fn draft_with_model(
+    context: &Context,
+    company_facts: &[Fact],
+    period: Option<String>,
+    settings: &ModelDrafting<'_>,
+) -> Result<Draft, Error> {
+    let company_period = context.company_period.clone();
+    let results: Vec<Result<Section, (String, String)>> = stream::iter(context.projects.iter())
+        .map(|project| {
+            let company_period = company_period.clone();
+            async move {
+                model_section(
+                    &context.company,
+                    company_period.as_ref(),
+                    project,
+                    company_facts,
+                    settings,
+                )
+                .await
+                .map_err(|error| (project.title.clone(), format!("{error:#}")))
+            }
+        })
+        .buffered(settings.jobs.max(1))
+        .collect()
+        .await;
+    let mut sections = Vec::new();
+    let mut failures = Vec::new();
+    for result in results {
+        match result {
+            Ok(section) => sections.push(section),
+            Err((title, reason)) => failures.push(SectionFailure { title, reason }),
+        }
+    }
+    Ok(Draft {
+        company: context.company.clone(),
+        period,
+        mode: DraftMode::Model,
+        sections,
+        failures,
+    })
+}
+
+async fn ask(
+    client: &ModelClient,
+    messages: Vec<ChatMessage>,
+    temperature: f32,
+) -> Result<String, Error> {
+    let request = ChatRequest {
+        messages,
+        temperature,
+        max_tokens: Some(2048),
+        response_schema: Some(ResponseSchema {
+            name: "career_section".to_string(),
+            schema: reply_schema(),
+        }),
+    };
+    let reply = client.complete(&request).await?;
+    Ok(reply.content)
+}
+
+async fn model_section(
+    company: &str,
+    company_period: Option<&Period>,
+    project: &Project,
+    company_facts: &[Fact],
+    settings: &ModelDrafting<'_>,
+) -> Result<Section, Error> {
+    let input = DraftInput::from_project(company, company_period, project);
+    let allowed: HashSet<String> = project
+        .selected
+        .iter()
+        .map(|selected| selected.fact.id.clone())
+        .collect();
+    let messages = settings.prompts.draft_messages(&input)?;
+    let content = ask(&settings.client, messages.clone(), settings.temperature).await?;
+    let (mut reply, mut conversation, mut last_content) = match parse_reply(&content, &allowed) {
+        Ok(reply) => (reply, messages, content),
+        Err(error) => {
+            let reask = settings.prompts.reask_messages(&ReaskInput {
+                messages: messages.clone(),
+                reply: content.clone(),
+                error: error.to_string(),
+            })?;
+            let content = ask(&settings.client, reask.clone(), settings.temperature).await?;
+            let reply = parse_reply(&content, &allowed).map_err(|error| Error::Input {
+                path: project.title.clone().into(),
+                message: format!("the model's reply is still invalid after a re-ask: {error}"),
+            })?;
+            (reply, reask, content)
+        }
+    };
+
+    let facts_by_id: HashMap<&str, &Fact> = company_facts
+        .iter()
+        .map(|fact| (fact.id.as_str(), fact))
+        .collect();
+    let problems = collect_problems(&reply, company_facts, &facts_by_id);
+    if !problems.is_empty() {
+        let cited: Vec<SelectedFact> = project
+            .selected
+            .iter()
+            .filter(|selected| {
+                problems
+                    .iter()
+                    .any(|problem| problem.facts.contains(&selected.fact.id))
+            })
+            .cloned()
+            .collect();
+        let repair = settings.prompts.repair_messages(&RepairInput {
+            messages: conversation.clone(),
+            reply: last_content.clone(),
+            problems,
+            cited,
+        })?;
+        let content = ask(&settings.client, repair.clone(), settings.temperature).await?;
+        // A repair that comes back invalid keeps the first reply (then marked).
+        if let Ok(repaired) = parse_reply(&content, &allowed) {
+            reply = repaired;
+            conversation = repair;
+            last_content = content;
+        }
+    }
+    let _ = (conversation, last_content);
+    Ok(section_from_reply(project, reply, company_facts))
+}
+
+/// The numbers in a reply that the verifier does not accept.
+fn collect_problems(
+    reply: &DraftReply,
+    company_facts: &[Fact],
+    facts_by_id: &HashMap<&str, &Fact>,
+) -> Vec<RepairProblem> {
+    let mut problems = Vec::new();
+    let mut visit = |text: &str, facts: &[String]| {
+        for claim in verify_markdown(text, company_facts) {
+            if matches!(claim.status, Status::Mismatch | Status::Unsupported) {
+                problems.push(RepairProblem {
+                    bullet: text.to_string(),
+                    number: claim.text.clone(),
+                    status: claim.status,
+                    reason: claim.reason.clone().unwrap_or_default(),
+                    facts: facts
+                        .iter()
+                        .filter(|id| facts_by_id.contains_key(id.as_str()))
+                        .cloned()
+                        .collect(),
+                });
+            }
+        }
+    };
+    for bullet in reply.bullets() {
+        visit(&bullet.text, &bullet.facts);
+        for child in &bullet.children {
+            visit(&child.text, &child.facts);
+        }
+    }
+    problems
+}
+
+fn section_from_reply(project: &Project, reply: DraftReply, company_facts: &[Fact]) -> Section {
+    let convert = |bullets: Vec<ReplyBullet>| -> Vec<Bullet> {
+        bullets
+            .into_iter()
+            .map(|bullet| {
+                let children = bullet
+                    .children
+                    .into_iter()
+                    .map(|child| finish_bullet(child.text, child.facts, Vec::new(), company_facts))
+                    .collect();
+                finish_bullet(bullet.text, bullet.facts, children, company_facts)
+            })
+            .collect()
+    };
+    Section {
+        topic: reply.topic.clone().or_else(|| project.topic.clone()),
+        title: project.title.clone(),
+        background: convert(reply.background),
+        action: convert(reply.action),
+        result: convert(reply.result),
+    }
+}

@@ -1,0 +1,493 @@
+//! Derived numbers: values a writer computes from stated ones.
+//!
+//! A 경력기술서 says `응답시간 94.5% 단축` where the retrospective says
+//! `600ms → 33ms`. Tools that only look for equal digits call that unsupported;
+//! this module recomputes it from the quantities of the facts that talk about
+//! the same thing (the matcher passes only those) and shows the arithmetic:
+//! `(600-33)/600 = 94.5%`.
+//!
+//! Operations, by the claim's dimension:
+//! - `%`: percent change between two values (`(a-b)/a`), share (`a/b`, when
+//!   the claim says `비중`, `비율`, `중` …);
+//! - `%p`: difference of two percentages;
+//! - `배`: ratio `a/b`;
+//! - counts, durations, sizes: difference (with a change cue such as `단축`,
+//!   `감소`), sum (with `총`, `합계` …), average (with `평균`: a total over a
+//!   count, over the months of the fact's period, or over a `N개월` span).
+//!
+//! To keep a wrong number from being "explained" by a coincidence, pairs are
+//! only taken within one fact, along a stated transition (`600ms → 33ms`), or
+//! — for operations the claim's own words ask for — across the best-matching
+//! facts. Every result goes through the same tolerance rule as stated values.
+
+use crate::quantity::{Dimension, Quantity, TransitionRole};
+
+use super::tolerance::{compare, Comparison, Stated};
+use super::Family;
+
+/// One quantity of a fact that may take part in a derivation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Operand<'a> {
+    /// Index of the fact in the caller's slice.
+    pub fact: usize,
+    /// Rank of the fact by similarity to the claim (0 = best).
+    pub rank: usize,
+    /// Index of the quantity within its fact.
+    pub index: usize,
+    pub quantity: &'a Quantity,
+    /// Months covered by the fact's period, if known.
+    pub period_months: Option<f64>,
+    /// The fact states a change (`단축`, `감소`, `→` …): its values may be
+    /// compared as before and after even without a marked transition.
+    pub fact_changes: bool,
+    /// From a fact only loosely about the claim: used only for the sum of a
+    /// whole stated split (`pm 1명, be 2명, fe 2명` → `총 5명`), where a
+    /// coincidence is unlikely.
+    pub weak: bool,
+}
+
+/// A successful derivation: the arithmetic shown to the user and the facts used.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Derivation {
+    pub expression: String,
+    pub facts: Vec<usize>,
+}
+
+/// What the claim's own sentence asks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Cues {
+    pub change: bool,
+    pub sum: bool,
+    pub average: bool,
+    pub share: bool,
+    pub monthly: bool,
+}
+
+const CHANGE_WORDS: &[&str] = &[
+    "단축", "감소", "줄", "절감", "하락", "축소", "감축", "개선", "향상", "증가", "늘", "상승",
+    "확대", "빨라", "차이", "낮", "높", "올려", "올림", "절약", "→", "->",
+];
+const SUM_WORDS: &[&str] = &[
+    "총",
+    "합계",
+    "합산",
+    "누적",
+    "전체",
+    "모두",
+    "통틀어",
+    "합쳐",
+    "더해",
+    "연간",
+];
+const AVERAGE_WORDS: &[&str] = &["평균"];
+const SHARE_WORDS: &[&str] = &["비중", "비율", "차지", "점유", " 중 ", "가운데"];
+const MONTHLY_WORDS: &[&str] = &[
+    "월 평균",
+    "월평균",
+    "월간",
+    "매월",
+    "매달",
+    "한 달",
+    "달 평균",
+];
+
+impl Cues {
+    pub fn of(sentence: &str) -> Cues {
+        let has = |words: &[&str]| words.iter().any(|word| sentence.contains(word));
+        Cues {
+            change: has(CHANGE_WORDS),
+            sum: has(SUM_WORDS),
+            average: has(AVERAGE_WORDS),
+            share: has(SHARE_WORDS),
+            monthly: has(MONTHLY_WORDS),
+        }
+    }
+}
+
+/// Formats a number for an expression: integers plainly, others with one
+/// decimal (two below 10), trailing zeros trimmed.
+pub(crate) fn format_number(value: f64) -> String {
+    if (value - value.round()).abs() < 1e-9 {
+        return format!("{}", value.round() as i64);
+    }
+    let decimals = if value.abs() >= 10.0 { 1 } else { 2 };
+    let text = format!("{value:.decimals$}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_string()
+}
+
+/// How a claim's value is written back: `94.5%`, `18.2배`, `8시간`, `42.3개`.
+fn format_result(claim: &Quantity, base_value: f64) -> String {
+    let factor = if claim.value != 0.0 && claim.base_value != 0.0 {
+        claim.base_value / claim.value
+    } else {
+        1.0
+    };
+    let unit = match claim.dimension {
+        Dimension::Percent => "%",
+        Dimension::PercentPoint => "%p",
+        Dimension::Ratio => "배",
+        _ => claim.unit.as_str(),
+    };
+    format!("{}{unit}", format_number(base_value / factor))
+}
+
+/// Operands written in one unit are shown as bare values (`(600-33)/600`);
+/// mixed units are shown in the base unit (`(1800ms-240ms)/1800ms`).
+fn shown(operands: &[&Quantity]) -> Vec<String> {
+    let same_unit = operands.windows(2).all(|pair| pair[0].unit == pair[1].unit);
+    operands
+        .iter()
+        .map(|quantity| {
+            if same_unit {
+                format_number(quantity.value)
+            } else {
+                format!(
+                    "{}{}",
+                    format_number(quantity.base_value),
+                    quantity.base_unit
+                )
+            }
+        })
+        .collect()
+}
+
+fn admitted(claim: &Quantity, value: f64) -> bool {
+    value.is_finite() && compare(claim, Stated::computed(value)) == Comparison::Admitted
+}
+
+/// `a` is stated as the start of a change whose end is `b`.
+fn is_transition(a: &Operand<'_>, b: &Operand<'_>) -> bool {
+    a.fact == b.fact
+        && a.quantity
+            .transition
+            .is_some_and(|t| t.role == TransitionRole::From && t.partner == b.index)
+}
+
+/// `b` is stated as the start of a change whose end is `a` (the reverse order).
+fn is_reverse_transition(a: &Operand<'_>, b: &Operand<'_>) -> bool {
+    is_transition(b, a)
+}
+
+fn result(expression: String, operands: &[&Operand<'_>]) -> Option<Derivation> {
+    let mut facts: Vec<usize> = Vec::new();
+    for operand in operands {
+        if !facts.contains(&operand.fact) {
+            facts.push(operand.fact);
+        }
+    }
+    Some(Derivation { expression, facts })
+}
+
+/// Finds a derivation of `claim` from `operands`, if one is admitted.
+pub(crate) fn derive(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Derivation> {
+    let claim_family = Family::of(claim);
+    if claim.base_max.is_some() {
+        return None;
+    }
+    match claim_family {
+        Family::Percent => percent(claim, cues, operands),
+        Family::PercentPoint => percent_point(claim, operands),
+        Family::Ratio => ratio(claim, operands),
+        Family::Count | Family::Duration | Family::Size | Family::Money => {
+            amount(claim, claim_family, cues, operands)
+        }
+    }
+}
+
+/// Pairs `(a, b)` of distinct operands of one family that may be combined.
+fn pairs<'o, 'q>(
+    operands: &'o [Operand<'q>],
+    cross_facts: bool,
+) -> impl Iterator<Item = (&'o Operand<'q>, &'o Operand<'q>)> + 'o {
+    operands.iter().enumerate().flat_map(move |(i, a)| {
+        operands.iter().enumerate().filter_map(move |(j, b)| {
+            let related = i != j
+                && !a.weak
+                && !b.weak
+                && Family::of(a.quantity) == Family::of(b.quantity)
+                && a.quantity.base_max.is_none()
+                && b.quantity.base_max.is_none()
+                && (a.fact == b.fact || (cross_facts && a.rank < 3 && b.rank < 3));
+            related.then_some((a, b))
+        })
+    })
+}
+
+fn percent(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Derivation> {
+    for (a, b) in pairs(operands, cues.change || cues.share) {
+        let (x, y) = (a.quantity.base_value, b.quantity.base_value);
+        if x <= 0.0 || y < 0.0 {
+            continue;
+        }
+        // Change from a to b: along a stated transition, or in either order
+        // within a fact that states a change.
+        let stated_change = is_transition(a, b)
+            || (a.fact == b.fact && a.fact_changes && !is_reverse_transition(a, b));
+        if stated_change || (a.fact != b.fact && cues.change) {
+            let change = (x - y).abs() / x * 100.0;
+            if admitted(claim, change) {
+                let values = shown(&[a.quantity, b.quantity]);
+                let (left, right) = if x >= y {
+                    (values[0].clone(), values[1].clone())
+                } else {
+                    (values[1].clone(), values[0].clone())
+                };
+                let expression = format!(
+                    "({left}-{right})/{} = {}",
+                    values[0],
+                    format_result(claim, change)
+                );
+                return result(expression, &[a, b]);
+            }
+        }
+        // Share of a in b, when the claim speaks of a share (`비중`, `중`).
+        if x < y && cues.share && Family::of(a.quantity) != Family::Percent {
+            let share = x / y * 100.0;
+            if admitted(claim, share) {
+                let values = shown(&[a.quantity, b.quantity]);
+                let expression = format!(
+                    "{}/{} = {}",
+                    values[0],
+                    values[1],
+                    format_result(claim, share)
+                );
+                return result(expression, &[a, b]);
+            }
+        }
+    }
+    None
+}
+
+fn percent_point(claim: &Quantity, operands: &[Operand<'_>]) -> Option<Derivation> {
+    for (a, b) in pairs(operands, false) {
+        if Family::of(a.quantity) != Family::Percent {
+            continue;
+        }
+        let difference = a.quantity.base_value - b.quantity.base_value;
+        if difference > 0.0 && admitted(claim, difference) {
+            let expression = format!(
+                "{}-{} = {}",
+                a.quantity.surface,
+                b.quantity.surface,
+                format_result(claim, difference)
+            );
+            return result(expression, &[a, b]);
+        }
+    }
+    None
+}
+
+fn ratio(claim: &Quantity, operands: &[Operand<'_>]) -> Option<Derivation> {
+    for (a, b) in pairs(operands, true) {
+        let related = is_transition(a, b)
+            || is_transition(b, a)
+            || (a.fact == b.fact && a.fact_changes)
+            || a.fact != b.fact;
+        if !related {
+            continue;
+        }
+        let (x, y) = (a.quantity.base_value, b.quantity.base_value);
+        if x > y && y > 0.0 {
+            let value = x / y;
+            if admitted(claim, value) {
+                let values = shown(&[a.quantity, b.quantity]);
+                let expression = format!(
+                    "{}/{} = {}",
+                    values[0],
+                    values[1],
+                    format_result(claim, value)
+                );
+                return result(expression, &[a, b]);
+            }
+        }
+    }
+    None
+}
+
+fn amount(
+    claim: &Quantity,
+    family: Family,
+    cues: Cues,
+    operands: &[Operand<'_>],
+) -> Option<Derivation> {
+    let all_of_family: Vec<&Operand<'_>> = operands
+        .iter()
+        .filter(|operand| {
+            Family::of(operand.quantity) == family && operand.quantity.base_max.is_none()
+        })
+        .collect();
+    let of_family: Vec<&Operand<'_>> = all_of_family
+        .iter()
+        .copied()
+        .filter(|operand| !operand.weak)
+        .collect();
+
+    // Difference along a stated change (or within one fact, when the claim speaks of a change).
+    for (a, b) in pairs(operands, false) {
+        if Family::of(a.quantity) != family {
+            continue;
+        }
+        let stated_change = is_transition(a, b);
+        if !(stated_change || (cues.change && a.fact_changes && a.index < b.index)) {
+            continue;
+        }
+        let difference = (a.quantity.base_value - b.quantity.base_value).abs();
+        if difference > 0.0 && admitted(claim, difference) {
+            let values = shown(&[a.quantity, b.quantity]);
+            let (left, right) = if a.quantity.base_value >= b.quantity.base_value {
+                (&values[0], &values[1])
+            } else {
+                (&values[1], &values[0])
+            };
+            let expression = format!("{left}-{right} = {}", format_result(claim, difference));
+            return result(expression, &[a, b]);
+        }
+    }
+
+    if cues.sum {
+        // All quantities of the family in one fact (a stated split), then pairs across facts.
+        let mut facts: Vec<usize> = all_of_family.iter().map(|operand| operand.fact).collect();
+        facts.dedup();
+        for fact in facts {
+            let parts: Vec<&Operand<'_>> = all_of_family
+                .iter()
+                .copied()
+                .filter(|o| o.fact == fact && o.quantity.base_unit == claim.base_unit)
+                .collect();
+            if parts.len() >= 2 {
+                let total: f64 = parts.iter().map(|o| o.quantity.base_value).sum();
+                if admitted(claim, total) {
+                    let quantities: Vec<&Quantity> = parts.iter().map(|o| o.quantity).collect();
+                    let expression = format!(
+                        "{} = {}",
+                        shown(&quantities).join("+"),
+                        format_result(claim, total)
+                    );
+                    return result(expression, &parts);
+                }
+            }
+        }
+        for (a, b) in pairs(operands, true) {
+            if Family::of(a.quantity) != family || a.fact == b.fact {
+                continue;
+            }
+            let total = a.quantity.base_value + b.quantity.base_value;
+            if admitted(claim, total) {
+                let values = shown(&[a.quantity, b.quantity]);
+                let expression = format!(
+                    "{}+{} = {}",
+                    values[0],
+                    values[1],
+                    format_result(claim, total)
+                );
+                return result(expression, &[a, b]);
+            }
+        }
+    }
+
+    if cues.average {
+        for total in &of_family {
+            // Over a stated count or span.
+            for divisor in operands.iter().filter(|operand| !operand.weak) {
+                if std::ptr::eq(divisor.quantity, total.quantity)
+                    || !(divisor.fact == total.fact || (divisor.rank < 3 && total.rank < 3))
+                {
+                    continue;
+                }
+                let count = match divisor.quantity.dimension {
+                    Dimension::Count | Dimension::Number if family != Family::Count => {
+                        divisor.quantity.value
+                    }
+                    Dimension::Duration if divisor.quantity.unit == "개월" => {
+                        divisor.quantity.value
+                    }
+                    Dimension::Duration if divisor.quantity.unit == "년" && cues.monthly => {
+                        divisor.quantity.value * 12.0
+                    }
+                    _ => continue,
+                };
+                if count < 2.0 || divisor.quantity.base_max.is_some() {
+                    continue;
+                }
+                let average = total.quantity.base_value / count;
+                if admitted(claim, average) {
+                    let expression = format!(
+                        "{}/{} = {}",
+                        shown(&[total.quantity])[0],
+                        divisor.quantity.surface,
+                        format_result(claim, average)
+                    );
+                    return result(expression, &[total, divisor]);
+                }
+            }
+            // Over the months of the fact's own period.
+            if cues.monthly {
+                if let Some(months) = total.period_months.filter(|months| *months >= 2.0) {
+                    let average = total.quantity.base_value / months;
+                    if admitted(claim, average) {
+                        let expression = format!(
+                            "{}/{}개월 = {}",
+                            shown(&[total.quantity])[0],
+                            format_number(months),
+                            format_result(claim, average)
+                        );
+                        return result(expression, &[total]);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quantity::extract_quantities;
+
+    fn first(text: &str) -> Quantity {
+        extract_quantities(text)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no quantity in {text}"))
+    }
+
+    #[test]
+    fn percent_change_along_a_transition() {
+        let fact = extract_quantities(
+            "기존 메인페이지가 최대 600ms까지 넘었던 부분을 33ms내로 응답될 수 있도록 개선",
+        );
+        let operands: Vec<Operand<'_>> = fact
+            .iter()
+            .enumerate()
+            .map(|(index, quantity)| Operand {
+                fact: 0,
+                rank: 0,
+                index,
+                quantity,
+                period_months: None,
+                fact_changes: true,
+                weak: false,
+            })
+            .collect();
+        let cues = Cues::of("응답시간 94.5% 단축");
+        for text in ["94.5% 단축", "94% 단축", "95% 단축", "약 94% 단축"] {
+            let derivation = derive(&first(text), cues, &operands);
+            assert!(derivation.is_some(), "{text}");
+        }
+        let derivation = derive(&first("94.5% 단축"), cues, &operands).map(|d| d.expression);
+        assert_eq!(derivation.as_deref(), Some("(600-33)/600 = 94.5%"));
+        assert!(derive(&first("90% 단축"), cues, &operands).is_none());
+        let ratio =
+            derive(&first("18배 빨라짐"), Cues::of("18배 빨라짐"), &operands).map(|d| d.expression);
+        assert_eq!(ratio.as_deref(), Some("600/33 = 18.2배"));
+    }
+
+    #[test]
+    fn numbers_format_briefly() {
+        assert_eq!(format_number(94.545), "94.5");
+        assert_eq!(format_number(18.0), "18");
+        assert_eq!(format_number(2.456), "2.46");
+    }
+}

@@ -1,0 +1,367 @@
+//! Reads a draft (any Markdown: a model's output, a hand-written 경력기술서,
+//! a single bullet) into claim sites: every quantity with its exact place in
+//! the file (1-based line, column in characters), the words around it, and the
+//! headings and parent bullet it sits under.
+//!
+//! The Markdown is parsed with the same reader as the sources
+//! ([`crate::ingest::parse_document`]), so code blocks, HTML comments, image
+//! and link targets are ignored the same way; each quantity found in a block's
+//! text is then located in the raw lines so that its column is exact.
+
+use crate::facts::role_of_label;
+use crate::ingest::{company_headings, parse_document, Block};
+use crate::quantity::{extract_quantities, Quantity};
+
+use super::features::{clean_label, years_in, Bag, TokenizedText};
+
+/// Weight of the words of the nearest project heading above a claim.
+const HEADING_WEIGHT: f32 = 0.2;
+/// Weight of the words of the higher headings.
+const OUTER_HEADING_WEIGHT: f32 = 0.1;
+/// Weight of the words of the bullet a nested bullet belongs to.
+const PARENT_WEIGHT: f32 = 0.4;
+/// Weight of the other cells of a table row.
+const ROW_WEIGHT: f32 = 0.35;
+
+/// One number of the draft, ready to be matched.
+#[derive(Debug, Clone)]
+pub(crate) struct Site {
+    pub line: usize,
+    pub column: usize,
+    pub quantity: Quantity,
+    /// Weighted words around the number (clause, label, headings, parent bullet).
+    pub context: Bag,
+    /// The sentence around the number, for operation cues (`평균`, `단축` …).
+    pub sentence: String,
+    /// The other end of a stated change (`600ms` of `600ms에서 33ms로`).
+    pub partner: Option<Quantity>,
+    /// The clause has no words of its own (a bare `- 600ms`): any fact
+    /// stating the value supports it.
+    pub bare: bool,
+    /// Years named in the sentence, the parent bullet or the headings above:
+    /// facts from other years are less likely to be about the same thing.
+    pub years: Vec<i32>,
+}
+
+/// A byte-range cursor over the raw lines, so that repeated numbers are found
+/// in order.
+struct Locator<'a> {
+    lines: Vec<&'a str>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(markdown: &'a str) -> Self {
+        Locator {
+            lines: markdown
+                .split('\n')
+                .map(|line| line.strip_suffix('\r').unwrap_or(line))
+                .collect(),
+        }
+    }
+
+    /// Finds `surface` at or after `cursor` (line index, byte offset) within
+    /// lines `first..=last` (1-based); returns (line, column) and moves the cursor.
+    fn locate(
+        &self,
+        surface: &str,
+        first: usize,
+        last: usize,
+        cursor: &mut (usize, usize),
+    ) -> (usize, usize) {
+        let needles = [surface.to_string(), leading_number(surface)];
+        for needle in needles.iter().filter(|needle| !needle.is_empty()) {
+            let mut line_index = cursor.0.max(first.saturating_sub(1));
+            let mut offset = if line_index == cursor.0 { cursor.1 } else { 0 };
+            while line_index < last.min(self.lines.len()) {
+                let line = self.lines[line_index];
+                if let Some(found) = line
+                    .get(offset..)
+                    .and_then(|rest| rest.find(needle.as_str()))
+                {
+                    let byte = offset + found;
+                    *cursor = (line_index, byte + needle.len());
+                    let column = line[..byte].chars().count() + 1;
+                    return (line_index + 1, column);
+                }
+                line_index += 1;
+                offset = 0;
+            }
+        }
+        (first.max(1), 1)
+    }
+}
+
+/// The first run of digits in `surface` (`41` of `41만 건`).
+fn leading_number(surface: &str) -> String {
+    surface
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .collect()
+}
+
+/// The sentence of `text` that contains byte `offset`.
+fn sentence_around(text: &str, offset: usize) -> String {
+    let bytes = text.as_bytes();
+    let is_break = |index: usize| -> bool {
+        let byte = bytes[index];
+        match byte {
+            b'!' | b'?' | b'\n' => true,
+            b'.' => {
+                let digit_before = index > 0 && bytes[index - 1].is_ascii_digit();
+                let digit_after = bytes.get(index + 1).is_some_and(u8::is_ascii_digit);
+                !(digit_before && digit_after)
+            }
+            _ => false,
+        }
+    };
+    let mut start = offset.min(text.len());
+    while start > 0 && !is_break(start - 1) {
+        start -= 1;
+    }
+    let mut end = offset.min(text.len());
+    while end < bytes.len() && !is_break(end) {
+        end += 1;
+    }
+    text.get(start..end).unwrap_or(text).trim().to_string()
+}
+
+/// Quantities of one table row, each labelled `row key · column header`.
+fn row_quantities(header: &[String], cells: &[String]) -> Vec<(Quantity, String)> {
+    let row_key = cells.first().map(String::as_str).unwrap_or("");
+    let mut found = Vec::new();
+    for (column, cell) in cells.iter().enumerate() {
+        let column_name = header.get(column).map(String::as_str).unwrap_or("");
+        for mut quantity in extract_quantities(cell) {
+            let label = if column == 0 || row_key.is_empty() {
+                column_name.to_string()
+            } else {
+                format!("{row_key} · {column_name}")
+            };
+            quantity.label = Some(label);
+            found.push((quantity, cell.clone()));
+        }
+    }
+    found
+}
+
+/// The span of a quantity and, when it is one end of a stated change, the
+/// span of the other end: both describe the same thing.
+pub(crate) fn anchors(spans: &[(usize, usize)], quantity: &Quantity) -> Vec<(usize, usize)> {
+    let mut anchors = vec![(quantity.start, quantity.end)];
+    if let Some(partner) = quantity
+        .transition
+        .and_then(|transition| spans.get(transition.partner))
+    {
+        anchors.push(*partner);
+    }
+    anchors
+}
+
+/// Every quantity of `markdown`, in order, with its context.
+pub(crate) fn sites(markdown: &str) -> Vec<Site> {
+    let (document, _) = parse_document(markdown, "draft".to_string(), "draft".to_string());
+    let company_indices: Vec<usize> = company_headings(&document.blocks).collect();
+    let locator = Locator::new(markdown);
+    let mut headings: Vec<(u8, String)> = Vec::new();
+    let mut parents: Vec<(usize, String)> = Vec::new();
+    let mut sites = Vec::new();
+
+    for (index, block) in document.blocks.iter().enumerate() {
+        let mut headings_bag = Bag::default();
+        let heading_years: Vec<i32> = headings
+            .iter()
+            .flat_map(|(_, text)| years_in(text))
+            .collect();
+        let project_headings: Vec<&String> = headings
+            .iter()
+            .filter(|(_, text)| role_of_label(text).is_none())
+            .map(|(_, text)| text)
+            .collect();
+        if let Some((nearest, outer)) = project_headings.split_last() {
+            headings_bag.add_text(nearest, HEADING_WEIGHT);
+            for heading in outer {
+                headings_bag.add_text(heading, OUTER_HEADING_WEIGHT);
+            }
+        }
+
+        match block {
+            Block::Heading { level, text, line } => {
+                if company_indices.contains(&index) {
+                    headings.clear();
+                    parents.clear();
+                    continue;
+                }
+                while headings.last().is_some_and(|(outer, _)| outer >= level) {
+                    headings.pop();
+                }
+                headings.push((*level, text.clone()));
+                parents.clear();
+                add_text_sites(
+                    text,
+                    (*line, *line),
+                    &headings_bag,
+                    &heading_years,
+                    None,
+                    &locator,
+                    &mut sites,
+                );
+            }
+            Block::Paragraph { text, lines, .. } => {
+                parents.clear();
+                if role_of_label(text).is_some() {
+                    continue;
+                }
+                add_text_sites(
+                    text,
+                    *lines,
+                    &headings_bag,
+                    &heading_years,
+                    None,
+                    &locator,
+                    &mut sites,
+                );
+            }
+            Block::ListItem { depth, text, lines } => {
+                parents.retain(|(parent_depth, _)| parent_depth < depth);
+                let parent = parents.last().map(|(_, text)| text.clone());
+                parents.push((*depth, text.clone()));
+                if role_of_label(text).is_some() {
+                    continue;
+                }
+                add_text_sites(
+                    text,
+                    *lines,
+                    &headings_bag,
+                    &heading_years,
+                    parent.as_deref(),
+                    &locator,
+                    &mut sites,
+                );
+            }
+            Block::TableRow {
+                header,
+                cells,
+                line,
+            } => {
+                let mut cursor = (line.saturating_sub(1), 0);
+                let row_text = cells.join(" | ");
+                let quantities = row_quantities(header, cells);
+                for (quantity, cell) in quantities {
+                    let (line, column) =
+                        locator.locate(&quantity.surface, *line, *line, &mut cursor);
+                    let mut context = headings_bag.clone();
+                    if let Some(label) = &quantity.label {
+                        context.add_text(&clean_label(label), 1.0);
+                    }
+                    let cell_tokens = TokenizedText::new(&cell);
+                    let span = [(quantity.start, quantity.end)];
+                    cell_tokens.context(&span, &span, 1.0, &mut context);
+                    context.add_text(&row_text, ROW_WEIGHT);
+                    let sentence =
+                        format!("{} {}", quantity.label.clone().unwrap_or_default(), cell);
+                    let years = merge_years(&heading_years, &years_in(&sentence));
+                    sites.push(Site {
+                        line,
+                        column,
+                        sentence,
+                        years,
+                        quantity,
+                        context,
+                        partner: None,
+                        bare: false,
+                    });
+                }
+            }
+        }
+    }
+    sites
+}
+
+fn merge_years(first: &[i32], second: &[i32]) -> Vec<i32> {
+    let mut years = first.to_vec();
+    for year in second {
+        if !years.contains(year) {
+            years.push(*year);
+        }
+    }
+    years
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_text_sites(
+    text: &str,
+    lines: (usize, usize),
+    headings_bag: &Bag,
+    heading_years: &[i32],
+    parent: Option<&str>,
+    locator: &Locator<'_>,
+    sites: &mut Vec<Site>,
+) {
+    let quantities = extract_quantities(text);
+    if quantities.is_empty() {
+        return;
+    }
+    let tokenized = TokenizedText::new(text);
+    let masked: Vec<(usize, usize)> = quantities.iter().map(|q| (q.start, q.end)).collect();
+    let quantities_spans = masked.clone();
+    let all_quantities = quantities.clone();
+    let mut cursor = (lines.0.saturating_sub(1), 0);
+    for quantity in quantities {
+        let (line, column) = locator.locate(&quantity.surface, lines.0, lines.1, &mut cursor);
+        let mut context = Bag::default();
+        tokenized.context(
+            &anchors(&quantities_spans, &quantity),
+            &masked,
+            1.0,
+            &mut context,
+        );
+        let bare = context.weights.is_empty();
+        for (feature, weight) in &headings_bag.weights {
+            context.add(*feature, *weight);
+        }
+        if let Some(parent) = parent {
+            context.add_text(parent, PARENT_WEIGHT);
+        }
+        let partner = quantity
+            .transition
+            .and_then(|transition| all_quantities.get(transition.partner))
+            .cloned();
+        let sentence = sentence_around(text, quantity.start);
+        let mut years = merge_years(heading_years, &years_in(&sentence));
+        if let Some(parent) = parent {
+            years = merge_years(&years, &years_in(parent));
+        }
+        sites.push(Site {
+            line,
+            column,
+            quantity,
+            context,
+            sentence,
+            years,
+            partner,
+            bare,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_do_not_break_at_decimal_points() {
+        let text = "응답시간을 1.8초에서 240ms로 줄였다. 다른 문장";
+        let offset = text.find("240").unwrap_or(0);
+        assert_eq!(
+            sentence_around(text, offset),
+            "응답시간을 1.8초에서 240ms로 줄였다"
+        );
+    }
+
+    #[test]
+    fn leading_numbers() {
+        assert_eq!(leading_number("41만 건"), "41");
+        assert_eq!(leading_number("1,800ms"), "1,800");
+    }
+}

@@ -1,0 +1,756 @@
+//! Context features: what "the same thing" means to the verifier.
+//!
+//! A number alone says nothing about what it measures; the words around it do
+//! (응답시간, 인스턴스 수, 캐시 유효시간 …). This module turns the clause
+//! around a number into a bag of weighted features that can be compared across
+//! a draft and the facts, in a way that suits Korean:
+//!
+//! - words are split on spaces and punctuation, a trailing particle is dropped
+//!   (`요청을` → `요청`, `인스턴스가` → `인스턴스`), qualifiers and a few
+//!   function words are dropped (`약`, `이상`, `및` …);
+//! - a word becomes its character bigrams (`응답시간` → `응답`, `답시`, `시간`),
+//!   so `응답 시간` and `응답시간` still share most features; a one-letter word
+//!   is kept as a unigram, and a word with digits (`9월`, `Q3`, `2025년`) is
+//!   kept whole so that `12월` does not resemble `2월`;
+//! - each feature is weighted by its distance (in words) from the number, the
+//!   adjacent word weighing most, with extra distance across commas, table
+//!   cells and sentence ends.
+//!
+//! Everything is hashed into `u64` keys and kept in small vectors, so that the
+//! whole corpus of a company can be scanned quickly for the features a draft uses.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A hashed feature: a character bigram, a unigram, or a whole word.
+pub(crate) type Feature = u64;
+
+/// A small, fast, non-cryptographic hasher (the `FxHash` multiply-rotate)
+/// for maps keyed by features and indices; inputs are not attacker-controlled.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.add(u64::from(*byte));
+        }
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.add(u64::from(value));
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.add(u64::from(value));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.add(value);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// Particles and endings dropped from the end of a word, longest first.
+/// One-letter particles are only dropped from words of three letters or more,
+/// so that `증가`, `추가`, `평가` keep their last letter.
+const PARTICLES: &[&str] = &[
+    "에서는",
+    "으로는",
+    "으로써",
+    "으로서",
+    "에게서",
+    "이라는",
+    "에서의",
+    "으로의",
+    "까지의",
+    "에서도",
+    "이라고",
+    "에서",
+    "으로",
+    "에게",
+    "한테",
+    "까지",
+    "부터",
+    "처럼",
+    "보다",
+    "이나",
+    "라는",
+    "로서",
+    "로써",
+    "와의",
+    "과의",
+    "에는",
+    "에도",
+    "이며",
+    "이고",
+    "의",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "에",
+    "와",
+    "과",
+    "도",
+    "로",
+    "만",
+    "나",
+];
+
+/// Words that carry no subject: qualifiers (they live in the quantity),
+/// conjunctions and very general function words.
+const STOPWORDS: &[&str] = &[
+    "약",
+    "대략",
+    "거의",
+    "가량",
+    "정도",
+    "최대",
+    "최소",
+    "이상",
+    "이하",
+    "이내",
+    "미만",
+    "초과",
+    "넘게",
+    "넘는",
+    "까지",
+    "부터",
+    "여",
+    "및",
+    "등",
+    "또는",
+    "그리고",
+    "더",
+    "또",
+    "수",
+    "것",
+    "중",
+    "내",
+    "후",
+    "전",
+    "때",
+    "통해",
+    "위해",
+    "대한",
+    "대해",
+    "하여",
+    "하고",
+    "하는",
+    "되는",
+    "되어",
+    "있는",
+    "있도록",
+    "하도록",
+    "할",
+    "한",
+    "된",
+    "될",
+    "있게",
+    "없이",
+    "기존",
+    "해당",
+    "각",
+    "간",
+    "vs",
+    "x",
+    "수치",
+    "값",
+    "항목",
+    "내용",
+    "비고",
+    "설명",
+    "제목",
+    "상태",
+];
+
+/// Extra distance before a word that follows a comma, a table cell border or
+/// a sentence end: words across such a break describe something else more often.
+const SOFT_BREAK: f32 = 4.0;
+const SENTENCE_BREAK: f32 = 6.0;
+
+/// How fast a word's weight falls with its distance from the number:
+/// `1 / (1 + FALLOFF × distance)`; the adjacent word (distance 0) weighs 1.
+const FALLOFF: f32 = 0.4;
+
+/// The weight of a word `distance` words away from the number.
+pub(crate) fn proximity(distance: f32) -> f32 {
+    1.0 / (1.0 + FALLOFF * distance.max(0.0))
+}
+
+/// One word of a text, as byte offsets into it, with its position measured in
+/// words plus break penalties.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    /// Word index plus every break penalty (used by the source linter).
+    pub slot: f32,
+    /// Word index plus sentence-break penalties only.
+    pub position: f32,
+    /// Index of the stretch between soft breaks (commas, cell borders,
+    /// conjunctions such as `커밋과`) the word is in.
+    pub segment: usize,
+}
+
+fn is_word_char(character: char) -> bool {
+    character.is_alphanumeric() || character == '%' || character == '_'
+}
+
+fn break_weight(character: char) -> f32 {
+    match character {
+        '.' | '!' | '?' | '。' | '\n' => SENTENCE_BREAK,
+        ',' | ';' | '|' | '，' | '、' | '·' => SOFT_BREAK,
+        ':' | '：' => 1.0,
+        _ => 0.0,
+    }
+}
+
+/// A word ending in a conjunctive particle (`커밋과`, `서버와`) ends an item
+/// of a list, as a comma does.
+fn is_conjunction(word: &str) -> bool {
+    word == "및"
+        || ((word.ends_with('과') || word.ends_with('와')) && stem(word).len() < word.len())
+}
+
+/// Splits `text` into words with their positions and segments. A `.` between
+/// two digits stays inside the word (`1.8초`, `2.7`).
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut slot = 0.0f32;
+    let mut position = 0.0f32;
+    let mut segment = 0usize;
+    let mut pending_break = 0.0f32;
+    let mut start: Option<usize> = None;
+    let mut previous: Option<char> = None;
+    let mut characters = text.char_indices().peekable();
+    let mut close = |begin: usize,
+                     end: usize,
+                     slot: &mut f32,
+                     position: &mut f32,
+                     pending: &mut f32,
+                     segment: &mut usize| {
+        let word = &text[begin..end];
+        let conjunction = is_conjunction(word);
+        if word == "및" {
+            *segment += 1;
+        }
+        tokens.push(Token {
+            start: begin,
+            end,
+            slot: *slot,
+            position: *position,
+            segment: *segment,
+        });
+        *slot += 1.0;
+        *position += 1.0;
+        if conjunction {
+            *pending = pending.max(SOFT_BREAK);
+        }
+    };
+    while let Some((offset, character)) = characters.next() {
+        let next = characters.peek().map(|(_, next)| *next);
+        let decimal_point = character == '.'
+            && previous.is_some_and(|p| p.is_ascii_digit())
+            && next.is_some_and(|n| n.is_ascii_digit());
+        if is_word_char(character) || decimal_point {
+            if start.is_none() {
+                start = Some(offset);
+                if pending_break > 0.0 {
+                    slot += pending_break;
+                    segment += 1;
+                    if pending_break >= SENTENCE_BREAK {
+                        position += SENTENCE_BREAK;
+                    }
+                }
+                pending_break = 0.0;
+            }
+        } else {
+            if let Some(begin) = start.take() {
+                close(
+                    begin,
+                    offset,
+                    &mut slot,
+                    &mut position,
+                    &mut pending_break,
+                    &mut segment,
+                );
+            }
+            pending_break = pending_break.max(break_weight(character));
+        }
+        previous = Some(character);
+    }
+    if let Some(begin) = start {
+        close(
+            begin,
+            text.len(),
+            &mut slot,
+            &mut position,
+            &mut pending_break,
+            &mut segment,
+        );
+    }
+    tokens
+}
+
+/// Calls `visit` with each word of `text` (stemmed), without allocating.
+pub(crate) fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
+    let mut start: Option<usize> = None;
+    let mut previous: Option<char> = None;
+    let mut characters = text.char_indices().peekable();
+    while let Some((offset, character)) = characters.next() {
+        let next = characters.peek().map(|(_, next)| *next);
+        let decimal_point = character == '.'
+            && previous.is_some_and(|p| p.is_ascii_digit())
+            && next.is_some_and(|n| n.is_ascii_digit());
+        if is_word_char(character) || decimal_point {
+            if start.is_none() {
+                start = Some(offset);
+            }
+        } else if let Some(begin) = start.take() {
+            visit(stem(&text[begin..offset]));
+        }
+        previous = Some(character);
+    }
+    if let Some(begin) = start {
+        visit(stem(&text[begin..]));
+    }
+}
+
+/// Drops one trailing particle (see [`PARTICLES`]).
+pub(crate) fn stem(word: &str) -> &str {
+    let length = word.chars().count();
+    for particle in PARTICLES {
+        if let Some(stemmed) = word.strip_suffix(particle) {
+            let particle_length = particle.chars().count();
+            let kept = length - particle_length;
+            let leaves_stopword = kept == 1 && is_stopword(stemmed);
+            if (particle_length == 1 && (kept >= 2 || leaves_stopword))
+                || (particle_length > 1 && kept >= 1)
+            {
+                return stemmed;
+            }
+        }
+    }
+    word
+}
+
+pub(crate) fn is_stopword(word: &str) -> bool {
+    STOPWORDS.iter().any(|stop| stop.eq_ignore_ascii_case(word))
+}
+
+const BIGRAM_TAG: u64 = 1 << 63;
+const UNIGRAM_TAG: u64 = 1 << 62;
+const WORD_TAG: u64 = 3 << 62;
+
+/// Words that developers write in either language, mapped to one form so that
+/// `BE 330` and `백엔드 커밋 330개` share their subject.
+const ALIASES: &[(&str, &str)] = &[
+    ("be", "백엔드"),
+    ("backend", "백엔드"),
+    ("fe", "프론트엔드"),
+    ("frontend", "프론트엔드"),
+    ("프론트", "프론트엔드"),
+    ("ttl", "유효시간"),
+    ("coverage", "커버리지"),
+    ("latency", "응답시간"),
+    ("레이턴시", "응답시간"),
+    ("commit", "커밋"),
+    ("commits", "커밋"),
+    ("issue", "이슈"),
+    ("issues", "이슈"),
+    ("instance", "인스턴스"),
+    ("instances", "인스턴스"),
+    ("cache", "캐시"),
+    ("캐싱", "캐시"),
+    ("오류율", "에러율"),
+    ("incident", "장애"),
+    ("deploy", "배포"),
+    ("memory", "메모리"),
+    ("cost", "비용"),
+    ("전체", "총"),
+    ("합계", "총"),
+];
+
+/// The canonical form of `word` when it is one of [`ALIASES`]. A first-letter
+/// test keeps this cheap for the many words that are not.
+pub(crate) fn canonical(word: &str) -> Option<&'static str> {
+    let first = word.chars().next()?.to_ascii_lowercase();
+    if !matches!(
+        first,
+        'b' | 'f' | 't' | 'c' | 'l' | 'i' | 'd' | 'm' | '프' | '레' | '캐' | '오' | '전' | '합'
+    ) {
+        return None;
+    }
+    ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(word))
+        .map(|(_, canonical)| *canonical)
+}
+
+fn word_feature(word: &str) -> Feature {
+    // FNV-1a over the lower-cased bytes.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in word.bytes() {
+        hash ^= u64::from(byte.to_ascii_lowercase());
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    WORD_TAG | (hash >> 2)
+}
+
+fn letters_features(run: &str, emit: &mut impl FnMut(Feature)) {
+    let run = canonical(run).unwrap_or(run);
+    if run.is_ascii() {
+        emit(word_feature(run));
+        return;
+    }
+    let mut characters = run.chars().map(|c| c.to_ascii_lowercase());
+    let Some(first) = characters.next() else {
+        return;
+    };
+    let mut previous = first;
+    let mut any = false;
+    for character in characters {
+        any = true;
+        emit(BIGRAM_TAG | (u64::from(previous) << 21) | u64::from(character));
+        previous = character;
+    }
+    if !any {
+        emit(UNIGRAM_TAG | u64::from(first));
+    }
+}
+
+/// Calls `emit` with every feature of one word (already stemmed): a year as
+/// its year, a word with digits whole (`9월`, `Q3`), a Latin word whole
+/// (`Eureka`), Hangul as character bigrams; a word mixing Latin and Hangul
+/// (`API서버`) as both.
+pub(crate) fn for_each_feature(word: &str, mut emit: impl FnMut(Feature)) {
+    if word.is_empty() || is_stopword(word) {
+        return;
+    }
+    let word = canonical(word).unwrap_or(word);
+    if let Some(year) = year_of(word) {
+        emit(year_feature(year));
+        return;
+    }
+    if word.bytes().any(|byte| byte.is_ascii_digit()) {
+        emit(word_feature(word));
+        return;
+    }
+    let mut run_start = 0;
+    let mut run_ascii: Option<bool> = None;
+    for (offset, character) in word.char_indices() {
+        let ascii = character.is_ascii();
+        if run_ascii.is_some_and(|current| current != ascii) {
+            letters_features(&word[run_start..offset], &mut emit);
+            run_start = offset;
+        }
+        run_ascii = Some(ascii);
+    }
+    letters_features(&word[run_start..], &mut emit);
+}
+
+/// The year a word names: `2025년`, `2025`, `2025.12`, `2025-12-01`, `2025년도`.
+pub(crate) fn year_of(word: &str) -> Option<i32> {
+    let digits = word.get(..4)?;
+    if !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    let rest = &word[4..];
+    let shaped = rest.is_empty()
+        || rest.starts_with('년')
+        || ((rest.starts_with('.') || rest.starts_with('-'))
+            && rest[1..].starts_with(|c: char| c.is_ascii_digit()));
+    let year: i32 = digits.parse().ok()?;
+    (shaped && (1990..=2100).contains(&year)).then_some(year)
+}
+
+/// The feature every spelling of a year shares.
+pub(crate) fn year_feature(year: i32) -> Feature {
+    WORD_TAG | (0x7ea5 << 20) | (year as u64 & 0xfffff)
+}
+
+/// Years named anywhere in `text`.
+pub(crate) fn years_in(text: &str) -> Vec<i32> {
+    let mut years = Vec::new();
+    for_each_word(text, |word| {
+        if let Some(year) = year_of(word) {
+            if !years.contains(&year) {
+                years.push(year);
+            }
+        }
+    });
+    years
+}
+
+/// A table label without its parenthesised header notes: `2월 · 커밋 (BE+FE) · BE`
+/// → `2월 · 커밋 · BE`, so that the whole column does not claim its parts' names.
+pub(crate) fn clean_label(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    let mut depth = 0usize;
+    for character in label.chars() {
+        match character {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(character),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A weighted bag of features; each feature keeps its highest weight.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bag {
+    pub weights: FastMap<Feature, f32>,
+}
+
+impl Bag {
+    pub fn add(&mut self, feature: Feature, weight: f32) {
+        let entry = self.weights.entry(feature).or_insert(0.0);
+        if weight > *entry {
+            *entry = weight;
+        }
+    }
+
+    /// Adds every feature of every word of `text` with the same weight.
+    pub fn add_text(&mut self, text: &str, weight: f32) {
+        for token in tokenize(text) {
+            let word = stem(&text[token.start..token.end]);
+            for_each_feature(word, |feature| self.add(feature, weight));
+        }
+    }
+
+    pub fn get(&self, feature: Feature) -> f32 {
+        self.weights.get(&feature).copied().unwrap_or(0.0)
+    }
+}
+
+/// A text split into words once, so that the context of each of its numbers
+/// can be weighted cheaply.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenizedText {
+    words: Vec<Word>,
+    /// Byte range of each segment.
+    segments: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone)]
+struct Word {
+    position: f32,
+    segment: usize,
+    start: usize,
+    end: usize,
+    features: Vec<Feature>,
+}
+
+impl TokenizedText {
+    pub fn new(text: &str) -> Self {
+        let mut segments: Vec<(usize, usize)> = Vec::new();
+        let words = tokenize(text)
+            .into_iter()
+            .map(|token| {
+                while segments.len() <= token.segment {
+                    segments.push((token.start, token.end));
+                }
+                if let Some(range) = segments.get_mut(token.segment) {
+                    range.1 = token.end;
+                }
+                let mut features = Vec::new();
+                let word = stem(&text[token.start..token.end]);
+                for_each_feature(word, |feature| features.push(feature));
+                Word {
+                    position: token.position,
+                    segment: token.segment,
+                    start: token.start,
+                    end: token.end,
+                    features,
+                }
+            })
+            .collect();
+        TokenizedText { words, segments }
+    }
+
+    /// (position, segment) of the word at or after a byte span.
+    fn locate(&self, start: usize, end: usize) -> Option<(f32, usize)> {
+        self.words
+            .iter()
+            .find(|word| word.end > start && word.start < end)
+            .map(|word| (word.position, word.segment))
+            .or_else(|| {
+                self.words
+                    .iter()
+                    .find(|word| word.start >= end)
+                    .map(|word| (word.position - 0.5, word.segment))
+            })
+            .or_else(|| {
+                self.words
+                    .last()
+                    .map(|word| (word.position + 0.5, word.segment))
+            })
+    }
+
+    /// The features around the byte spans `anchors` (a number, and the other
+    /// end of its stated change: both ends of `6GB에서 1.5GB로` describe the
+    /// same thing), weighted by the distance to the nearest anchor and
+    /// multiplied by `scale`. Words overlapping any of `masked` (the spans of
+    /// numbers) are left out. A word in another segment (across a comma, a
+    /// cell border, a `과`/`와`) is farther by [`SOFT_BREAK`] per segment when
+    /// some segment on the way holds another number: `상품 캐시 TTL 5분,
+    /// 카테고리 캐시 TTL 10분` keeps 상품 with 5분, while the plain list of
+    /// `Western Union, Union Pay 등 10개` stays with its number.
+    pub fn context(
+        &self,
+        anchors: &[(usize, usize)],
+        masked: &[(usize, usize)],
+        scale: f32,
+        bag: &mut Bag,
+    ) {
+        let located: Vec<(f32, usize)> = anchors
+            .iter()
+            .filter_map(|&(start, end)| self.locate(start, end))
+            .collect();
+        if located.is_empty() {
+            return;
+        }
+        // Segments holding a number that is not an anchor, as prefix counts.
+        let mut crowded = vec![0usize; self.segments.len() + 1];
+        for (index, (segment_start, segment_end)) in self.segments.iter().enumerate() {
+            let holds = masked.iter().any(|span| {
+                !anchors.contains(span) && span.1 > *segment_start && span.0 < *segment_end
+            });
+            crowded[index + 1] = crowded[index] + usize::from(holds);
+        }
+        let crowded_between = |from: usize, to: usize| -> bool {
+            let (low, high) = if from < to {
+                (from + 1, to)
+            } else {
+                (to, from.saturating_sub(1))
+            };
+            low <= high
+                && crowded.get(high + 1).copied().unwrap_or(0)
+                    > crowded.get(low).copied().unwrap_or(0)
+        };
+        for word in &self.words {
+            let overlaps = masked
+                .iter()
+                .any(|(mask_start, mask_end)| word.end > *mask_start && word.start < *mask_end);
+            if overlaps || word.features.is_empty() {
+                continue;
+            }
+            let distance = located
+                .iter()
+                .map(|(position, segment)| {
+                    let mut distance = ((word.position - position).abs() - 1.0).max(0.0);
+                    if word.segment != *segment && crowded_between(*segment, word.segment) {
+                        distance += SOFT_BREAK * word.segment.abs_diff(*segment) as f32;
+                    }
+                    distance
+                })
+                .fold(f32::INFINITY, f32::min);
+            let weight = proximity(distance) * scale;
+            for feature in &word.features {
+                bag.add(*feature, weight);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn particles_are_dropped_but_short_words_kept() {
+        assert_eq!(stem("요청을"), "요청");
+        assert_eq!(stem("인스턴스가"), "인스턴스");
+        assert_eq!(stem("증가"), "증가");
+        assert_eq!(stem("메인페이지에서"), "메인페이지");
+        assert_eq!(stem("커밋"), "커밋");
+    }
+
+    #[test]
+    fn spaced_and_joined_words_share_features() {
+        let mut joined = Bag::default();
+        joined.add_text("응답시간", 1.0);
+        let mut spaced = Bag::default();
+        spaced.add_text("응답 시간", 1.0);
+        let shared = joined
+            .weights
+            .keys()
+            .filter(|feature| spaced.weights.contains_key(feature))
+            .count();
+        assert_eq!(shared, 2);
+    }
+
+    #[test]
+    fn aliases_share_features() {
+        let mut english = Bag::default();
+        english.add_text("BE", 1.0);
+        let mut korean = Bag::default();
+        korean.add_text("백엔드", 1.0);
+        assert!(!english.weights.is_empty());
+        assert!(english
+            .weights
+            .keys()
+            .all(|feature| korean.weights.contains_key(feature)));
+    }
+
+    #[test]
+    fn years_share_one_feature() {
+        assert_eq!(year_of("2025년"), Some(2025));
+        assert_eq!(year_of("2025.12"), Some(2025));
+        assert_eq!(year_of("2025"), Some(2025));
+        assert_eq!(year_of("1800ms"), None);
+        assert_eq!(clean_label("2월 · 커밋 (BE+FE) · BE"), "2월 · 커밋  · BE");
+    }
+
+    #[test]
+    fn month_words_are_whole() {
+        let mut december = Bag::default();
+        december.add_text("12월", 1.0);
+        let mut february = Bag::default();
+        february.add_text("2월", 1.0);
+        assert!(december
+            .weights
+            .keys()
+            .all(|feature| !february.weights.contains_key(feature)));
+    }
+
+    #[test]
+    fn adjacent_words_weigh_most() {
+        let text = "기존 메인페이지 응답시간 600ms, 다른 이야기";
+        let tokenized = TokenizedText::new(text);
+        let start = text.find("600ms").unwrap_or(0);
+        let mut bag = Bag::default();
+        tokenized.context(&[(start, start + 5)], &[(start, start + 5)], 1.0, &mut bag);
+        let mut near = Bag::default();
+        near.add_text("응답시간", 1.0);
+        let mut far = Bag::default();
+        far.add_text("이야기", 1.0);
+        let near_weight = near.weights.keys().map(|f| bag.get(*f)).fold(0.0, f32::max);
+        let far_weight = far.weights.keys().map(|f| bag.get(*f)).fold(0.0, f32::max);
+        assert!((near_weight - 1.0).abs() < 1e-6, "{near_weight}");
+        assert!(far_weight < 0.5, "{far_weight}");
+    }
+}

@@ -1,0 +1,992 @@
+//! Matches the draft's numbers to the facts and decides each one's status.
+//!
+//! The index is built once per call and driven by the draft: the features of
+//! all claims form a small dictionary, and every fact that has a quantity is
+//! scanned once for those features (document frequencies for idf, a coarse
+//! score per claim, and a value window test per quantity). Only the few best
+//! facts per claim are then scored precisely, word by word, with proximity
+//! weights around each of their quantities. This keeps a 60-number résumé
+//! against a company's whole corpus linear in the corpus and well under the
+//! 100 ms budget.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use crate::config::fold_name;
+use crate::facts::{role_of_label, Fact, FactKind};
+
+use super::derive::{derive, Cues, Operand};
+use super::draft::Site;
+use super::features::{
+    clean_label, for_each_feature, for_each_word, year_feature, Bag, FastMap, Feature,
+    TokenizedText,
+};
+use super::tolerance::{compare, same_digits_other_unit, written, Comparison, Stated};
+use super::{Claim, Family, SourceRef, Status};
+
+/// Facts kept per claim by coarse score among those with a quantity of a related family.
+const FAMILY_CANDIDATES: usize = 24;
+/// Facts kept per claim by coarse score whatever their quantities (derivation operands).
+const OPERAND_CANDIDATES: usize = 12;
+/// Facts kept per claim that state a value in the claim's window.
+const VALUE_CANDIDATES: usize = 32;
+
+/// A fact stating an admitted value must be at least this similar to support a claim…
+pub(crate) const SUPPORT_FLOOR: f32 = 0.15;
+/// …and no less similar than the best fact stating another value, minus this margin.
+pub(crate) const MARGIN: f32 = 0.12;
+/// …or this share of that best score, when scores are low.
+pub(crate) const RELATIVE_MARGIN: f32 = 0.25;
+/// Two values of one fact within this score of each other are told apart by
+/// the words nearer each ([`Index::contrast`])…
+const CONTEST_WINDOW: f32 = 0.05;
+/// …and the claim is closer to the other value when the contrast is below
+/// minus this.
+const CONTRAST: f32 = 0.03;
+/// A fact stating another value makes a mismatch from this similarity on.
+pub(crate) const MISMATCH_FLOOR: f32 = 0.25;
+/// Facts at least this similar (best first, at most [`OPERAND_FACTS`]) lend
+/// their quantities to derivations.
+pub(crate) const OPERAND_FLOOR: f32 = 0.25;
+const OPERAND_FACTS: usize = 4;
+/// Facts this similar may lend a whole split to a sum (see `Operand::weak`).
+const WEAK_OPERAND_FLOOR: f32 = 0.05;
+
+/// A claim's words that no fact of the company has still count (a claim about
+/// something the facts never mention is not about them), at this share of
+/// the idf of the rarest word.
+const NOVEL_WORD_DISCOUNT: f32 = 0.5;
+
+/// Weights of the words a fact's number does not sit in, but that describe it.
+const PROJECT_WEIGHT: f32 = 0.3;
+const HEADING_WEIGHT: f32 = 0.15;
+const PARENT_WEIGHT: f32 = 0.4;
+/// How much of a score is the share of the fact's own context (squared
+/// weights, so the words next to its number dominate) that the claim covers:
+/// it tells `상품 캐시 TTL 5분` from `카테고리 캐시 TTL 10분` for a claim about
+/// the 상품 cache, where the claim's words alone match both.
+const REVERSE_SHARE: f32 = 0.5;
+/// Weight of the years of a fact's period (`2025년` for the 2025 retrospective).
+const PERIOD_WEIGHT: f32 = 0.4;
+/// A fact whose period lies outside every year the claim names is probably
+/// about another time: its score is multiplied by this.
+const OTHER_YEAR_FACTOR: f32 = 0.6;
+/// Only words at least this close to a fact's number (proximity weight) count
+/// for how much of the fact's context the claim covers.
+const NEAR_WEIGHT: f32 = 0.45;
+/// A table cell's neighbours count less than its label (`2월 · 커밋`).
+const TABLE_TEXT_SCALE: f32 = 0.6;
+
+/// A fact with a score, ordered so that a `BinaryHeap` keeps the lowest on top.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ranked {
+    score: f32,
+    fact: u32,
+}
+
+impl Eq for Ranked {}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then_with(|| self.fact.cmp(&other.fact))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+fn push_bounded(heap: &mut BinaryHeap<Ranked>, item: Ranked, capacity: usize) {
+    if heap.len() < capacity {
+        heap.push(item);
+    } else if heap.peek().is_some_and(|lowest| item.score > lowest.score) {
+        heap.pop();
+        heap.push(item);
+    }
+}
+
+/// Best first.
+fn into_sorted(heap: BinaryHeap<Ranked>) -> Vec<Ranked> {
+    let mut items = heap.into_vec();
+    items.sort_by(|left, right| {
+        right
+            .score
+            .total_cmp(&left.score)
+            .then(left.fact.cmp(&right.fact))
+    });
+    items
+}
+
+/// The words around one fact's numbers, computed on first use.
+struct FactContext {
+    /// First and last year of the fact's period, when both are known.
+    years: Option<(i32, i32)>,
+    tokenized: TokenizedText,
+    masked: Vec<(usize, usize)>,
+    extra: Bag,
+    bags: Vec<Option<Bag>>,
+}
+
+/// A claim's features with their weights and idf, for the precise scores.
+struct ClaimVector {
+    /// (feature, weight × idf, weight)
+    features: Vec<(Feature, f32, f32)>,
+    denominator: f32,
+    years: Vec<i32>,
+}
+
+struct Index<'a> {
+    facts: &'a [Fact],
+    claims: Vec<ClaimVector>,
+    family_candidates: Vec<Vec<Ranked>>,
+    operand_candidates: Vec<Vec<Ranked>>,
+    value_candidates: Vec<Vec<Ranked>>,
+    contexts: FastMap<u32, FactContext>,
+}
+
+/// The value window of a claim: any source value outside it cannot be
+/// admitted by the tolerance rule (it is generous on purpose).
+fn window(site: &Site) -> (f64, f64) {
+    let quantity = &site.quantity;
+    let precision = written(quantity);
+    let low = quantity.base_value;
+    let high = quantity.base_max.unwrap_or(low);
+    let slack = 2.0 * precision.rounding.max(precision.precision);
+    let low_bound = (low - slack - 0.15 * low.abs()).min(low * 0.85);
+    let high_bound = (high + slack + 0.15 * high.abs()).max(high / 0.85);
+    (low_bound, high_bound)
+}
+
+const FAMILIES: usize = 7;
+
+fn family_index(family: Family) -> usize {
+    family.bit().trailing_zeros() as usize
+}
+
+impl<'a> Index<'a> {
+    fn build(sites: &[Site], facts: &'a [Fact]) -> Index<'a> {
+        let claim_count = sites.len();
+        let mut dictionary: FastMap<Feature, u32> = FastMap::default();
+        let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();
+        for (claim, site) in sites.iter().enumerate() {
+            for (&feature, &weight) in &site.context.weights {
+                let next = postings.len() as u32;
+                let id = *dictionary.entry(feature).or_insert(next);
+                if id == next {
+                    postings.push(Vec::new());
+                }
+                postings[id as usize].push((claim as u32, weight));
+            }
+        }
+
+        // Value windows per family, sorted by their low end.
+        let mut windows: Vec<Vec<(f64, f64, u32)>> = vec![Vec::new(); FAMILIES];
+        for (claim, site) in sites.iter().enumerate() {
+            let (low, high) = window(site);
+            windows[family_index(Family::of(&site.quantity))].push((low, high, claim as u32));
+        }
+        let mut widest = [0f64; FAMILIES];
+        for (family, list) in windows.iter_mut().enumerate() {
+            list.sort_by(|left, right| left.0.total_cmp(&right.0));
+            widest[family] = list
+                .iter()
+                .map(|(low, high, _)| high - low)
+                .fold(0.0, f64::max);
+        }
+
+        // Pass 1: which claim features each fact has, document frequencies, value hits.
+        let feature_count = postings.len();
+        let mut document_frequency = vec![0u32; feature_count];
+        let mut stamp = vec![u32::MAX; feature_count];
+        let mut present: Vec<u32> = Vec::new();
+        let mut spans: Vec<(u32, u32, u32, u8)> = Vec::new();
+        let mut value_hits: Vec<(u32, u32)> = Vec::new();
+        for (fact_index, fact) in facts.iter().enumerate() {
+            if fact.quantities.is_empty() {
+                continue;
+            }
+            let marker = fact_index as u32;
+            let start = present.len() as u32;
+            {
+                let mut visit = |word: &str| {
+                    for_each_feature(word, |feature| {
+                        if let Some(&id) = dictionary.get(&feature) {
+                            let seen = &mut stamp[id as usize];
+                            if *seen != marker {
+                                *seen = marker;
+                                document_frequency[id as usize] += 1;
+                                present.push(id);
+                            }
+                        }
+                    })
+                };
+                for_each_word(&fact.text, &mut visit);
+                if let Some(project) = &fact.project {
+                    for_each_word(project, &mut visit);
+                }
+                let mut last_label: Option<&str> = None;
+                for quantity in &fact.quantities {
+                    if let Some(label) = quantity.label.as_deref() {
+                        if last_label != Some(label) {
+                            for_each_word(label, &mut visit);
+                            last_label = Some(label);
+                        }
+                    }
+                }
+            }
+            let mut mask = 0u8;
+            for quantity in &fact.quantities {
+                let family = Family::of(quantity);
+                mask |= family.bit();
+                let index = family_index(family);
+                let list = &windows[index];
+                if list.is_empty() {
+                    continue;
+                }
+                let low = quantity.base_value;
+                let high = quantity.base_max.unwrap_or(low);
+                // Windows whose low end is at most `high`; scan back while they may still reach `low`.
+                let end = list.partition_point(|(window_low, _, _)| *window_low <= high);
+                for &(window_low, window_high, claim) in list[..end].iter().rev() {
+                    if window_low < low - widest[index] {
+                        break;
+                    }
+                    if window_high >= low {
+                        value_hits.push((marker, claim));
+                    }
+                }
+            }
+            spans.push((marker, start, present.len() as u32, mask));
+        }
+
+        // idf over the scanned facts.
+        let scanned = spans.len() as f32;
+        let idf: Vec<f32> = document_frequency
+            .iter()
+            .map(|&count| {
+                let idf = (1.0 + scanned / (1.0 + count as f32)).ln();
+                if count == 0 {
+                    NOVEL_WORD_DISCOUNT * idf
+                } else {
+                    idf
+                }
+            })
+            .collect();
+        let claims: Vec<ClaimVector> = sites
+            .iter()
+            .map(|site| {
+                let mut features = Vec::with_capacity(site.context.weights.len());
+                let mut denominator = 0.0;
+                for (&feature, &weight) in &site.context.weights {
+                    let weight_idf = dictionary
+                        .get(&feature)
+                        .map(|&id| idf[id as usize])
+                        .unwrap_or(0.0)
+                        * weight;
+                    if weight_idf > 0.0 {
+                        features.push((feature, weight_idf, weight));
+                        denominator += weight_idf;
+                    }
+                }
+                ClaimVector {
+                    features,
+                    denominator,
+                    years: site.years.clone(),
+                }
+            })
+            .collect();
+
+        // Pass 2: coarse scores, best facts per claim.
+        let related: Vec<u8> = sites
+            .iter()
+            .map(|site| Family::of(&site.quantity).related())
+            .collect();
+        let mut family_heaps: Vec<BinaryHeap<Ranked>> = vec![BinaryHeap::new(); claim_count];
+        let mut operand_heaps: Vec<BinaryHeap<Ranked>> = vec![BinaryHeap::new(); claim_count];
+        let mut value_heaps: Vec<BinaryHeap<Ranked>> = vec![BinaryHeap::new(); claim_count];
+        let mut accumulator = vec![0f32; claim_count];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut hit = 0usize;
+        for &(fact, start, end, mask) in &spans {
+            for &id in &present[start as usize..end as usize] {
+                let weight_idf = idf[id as usize];
+                for &(claim, weight) in &postings[id as usize] {
+                    let slot = &mut accumulator[claim as usize];
+                    if *slot == 0.0 {
+                        touched.push(claim);
+                    }
+                    *slot += weight * weight_idf;
+                }
+            }
+            while hit < value_hits.len() && value_hits[hit].0 < fact {
+                hit += 1;
+            }
+            let first_hit = hit;
+            while hit < value_hits.len() && value_hits[hit].0 == fact {
+                let claim = value_hits[hit].1;
+                let repeated = value_hits[first_hit..hit]
+                    .iter()
+                    .any(|(_, earlier)| *earlier == claim);
+                if !repeated {
+                    let denominator = claims[claim as usize].denominator;
+                    let score = if denominator > 0.0 {
+                        accumulator[claim as usize] / denominator
+                    } else {
+                        0.0
+                    };
+                    push_bounded(
+                        &mut value_heaps[claim as usize],
+                        Ranked { score, fact },
+                        VALUE_CANDIDATES,
+                    );
+                }
+                hit += 1;
+            }
+            for &claim in &touched {
+                let index = claim as usize;
+                let score = accumulator[index] / claims[index].denominator.max(f32::MIN_POSITIVE);
+                accumulator[index] = 0.0;
+                push_bounded(
+                    &mut operand_heaps[index],
+                    Ranked { score, fact },
+                    OPERAND_CANDIDATES,
+                );
+                if mask & related[index] != 0 {
+                    push_bounded(
+                        &mut family_heaps[index],
+                        Ranked { score, fact },
+                        FAMILY_CANDIDATES,
+                    );
+                }
+            }
+            touched.clear();
+        }
+
+        Index {
+            facts,
+            claims,
+            family_candidates: family_heaps.into_iter().map(into_sorted).collect(),
+            operand_candidates: operand_heaps.into_iter().map(into_sorted).collect(),
+            value_candidates: value_heaps.into_iter().map(into_sorted).collect(),
+            contexts: FastMap::default(),
+        }
+    }
+
+    fn context<'c>(
+        contexts: &'c mut FastMap<u32, FactContext>,
+        facts: &[Fact],
+        fact_index: u32,
+    ) -> &'c mut FactContext {
+        contexts.entry(fact_index).or_insert_with(|| {
+            let fact = &facts[fact_index as usize];
+            let mut extra = Bag::default();
+            if let Some(project) = &fact.project {
+                extra.add_text(project, PROJECT_WEIGHT);
+            }
+            let company = fold_name(&fact.company);
+            for heading in &fact.heading_path {
+                if role_of_label(heading).is_some()
+                    || fold_name(heading) == company
+                    || Some(heading) == fact.project.as_ref()
+                {
+                    continue;
+                }
+                extra.add_text(heading, HEADING_WEIGHT);
+            }
+            if let Some(parent) = &fact.parent {
+                let start = (fact_index as usize).saturating_sub(64);
+                if let Some(parent_fact) = facts[start..fact_index as usize]
+                    .iter()
+                    .rev()
+                    .find(|candidate| &candidate.id == parent)
+                {
+                    extra.add_text(&parent_fact.text, PARENT_WEIGHT);
+                }
+            }
+            if let Some(month) = single_month(fact) {
+                for_each_feature(&format!("{month}월"), |feature| {
+                    extra.add(feature, PERIOD_WEIGHT)
+                });
+            }
+            let years = fact_years(fact);
+            if let Some((first, last)) = years {
+                if last - first <= 3 {
+                    for year in first..=last {
+                        extra.add(year_feature(year), PERIOD_WEIGHT);
+                    }
+                }
+            }
+            FactContext {
+                years,
+                tokenized: TokenizedText::new(&fact.text),
+                masked: fact.quantities.iter().map(|q| (q.start, q.end)).collect(),
+                extra,
+                bags: vec![None; fact.quantities.len()],
+            }
+        })
+    }
+
+    /// How much of the claim's context (idf- and proximity-weighted) is found
+    /// around the fact's quantity — a word counts fully when the fact has it at
+    /// least as close to its number as the claim does — adjusted by how much
+    /// of the fact's own near context the claim covers.
+    fn similarity(&mut self, claim: usize, fact_index: u32, quantity_index: usize) -> f32 {
+        let fact = &self.facts[fact_index as usize];
+        let is_table = fact.kind == FactKind::TableRow;
+        let quantity = &fact.quantities[quantity_index];
+        let context = Self::context(&mut self.contexts, self.facts, fact_index);
+        if context.bags[quantity_index].is_none() {
+            let mut bag = context.extra.clone();
+            let scale = if is_table { TABLE_TEXT_SCALE } else { 1.0 };
+            let anchors = super::draft::anchors(&context.masked, quantity);
+            context
+                .tokenized
+                .context(&anchors, &context.masked, scale, &mut bag);
+            if let Some(label) = &quantity.label {
+                bag.add_text(&clean_label(label), 1.0);
+            }
+            context.bags[quantity_index] = Some(bag);
+        }
+        let years = context.years;
+        let Some(bag) = context.bags[quantity_index].as_ref() else {
+            return 0.0;
+        };
+        let vector = &self.claims[claim];
+        if vector.denominator <= 0.0 {
+            return 0.0;
+        }
+        let mut shared = 0.0;
+        let mut covered = 0.0;
+        for (feature, weight_idf, weight) in &vector.features {
+            let fact_weight = bag.get(*feature);
+            shared += weight_idf * (fact_weight / weight).min(1.0);
+            if fact_weight >= NEAR_WEIGHT {
+                covered += fact_weight * fact_weight;
+            }
+        }
+        let total: f32 = bag
+            .weights
+            .values()
+            .filter(|weight| **weight >= NEAR_WEIGHT)
+            .map(|weight| weight * weight)
+            .sum();
+        let reverse = if total > 0.0 {
+            (covered / total).min(1.0)
+        } else {
+            0.0
+        };
+        let mut score =
+            (shared / vector.denominator) * (1.0 - REVERSE_SHARE + REVERSE_SHARE * reverse);
+        if let (Some((first, last)), false) = (years, vector.years.is_empty()) {
+            if !vector
+                .years
+                .iter()
+                .any(|year| (first..=last).contains(year))
+            {
+                score *= OTHER_YEAR_FACTOR;
+            }
+        }
+        score
+    }
+}
+
+/// The month of a fact whose period lies within one month (a weekly
+/// retrospective, a table row of a month), so that `12월` finds it.
+fn single_month(fact: &Fact) -> Option<u32> {
+    let period = fact.period.as_ref()?;
+    let start = period.start.as_deref()?;
+    let end = period.end.as_deref()?;
+    if start.get(..7)? != end.get(..7)? {
+        return None;
+    }
+    start.get(5..7)?.parse().ok()
+}
+
+impl Index<'_> {
+    /// How much closer the claim's words sit to quantity `first` than to
+    /// `second` of the same fact: `Σ w·idf·(w₁ − w₂) / Σ w·idf`, in −1..1.
+    fn contrast(&mut self, claim: usize, fact_index: u32, first: usize, second: usize) -> f32 {
+        // Make sure both bags exist.
+        self.similarity(claim, fact_index, first);
+        self.similarity(claim, fact_index, second);
+        let vector = &self.claims[claim];
+        let Some(context) = self.contexts.get(&fact_index) else {
+            return 0.0;
+        };
+        let (Some(Some(first_bag)), Some(Some(second_bag))) =
+            (context.bags.get(first), context.bags.get(second))
+        else {
+            return 0.0;
+        };
+        if vector.denominator <= 0.0 {
+            return 0.0;
+        }
+        let difference: f32 = vector
+            .features
+            .iter()
+            .map(|(feature, weight_idf, _)| {
+                weight_idf * (first_bag.get(*feature) - second_bag.get(*feature))
+            })
+            .sum();
+        difference / vector.denominator
+    }
+
+    /// For a claim that is one end of a stated change whose other end (the
+    /// partner) matches one end of a change stated in a fact: that fact's
+    /// other end, scored against the claim.
+    fn aligned(&mut self, claim: usize, site: &Site, candidates: &[u32]) -> Option<Scored> {
+        let partner = site.partner.as_ref()?;
+        let role = site.quantity.transition?.role;
+        let family = Family::of(&site.quantity);
+        let mut found: Option<Scored> = None;
+        for &fact_index in candidates {
+            let fact = &self.facts[fact_index as usize];
+            for stated_partner in &fact.quantities {
+                let Some(transition) = stated_partner.transition else {
+                    continue;
+                };
+                if transition.role == role
+                    || Family::of(stated_partner) != Family::of(partner)
+                    || compare(partner, Stated::of(stated_partner)) != Comparison::Admitted
+                {
+                    continue;
+                }
+                let Some(stated) = fact.quantities.get(transition.partner) else {
+                    continue;
+                };
+                if Family::of(stated) != family {
+                    continue;
+                }
+                let comparison = if counters_compatible(&site.quantity, stated) {
+                    compare(&site.quantity, Stated::of(stated))
+                } else {
+                    Comparison::Different
+                };
+                let score = self.similarity(claim, fact_index, transition.partner);
+                if found.is_none_or(|best| score > best.score) {
+                    found = Some(Scored {
+                        fact: fact_index,
+                        quantity: transition.partner,
+                        score,
+                        comparison,
+                    });
+                }
+            }
+        }
+        found
+    }
+}
+
+/// First and last year of a fact's period, when both ends are known.
+fn fact_years(fact: &Fact) -> Option<(i32, i32)> {
+    let period = fact.period.as_ref()?;
+    let first: i32 = period.start.as_deref()?.get(..4)?.parse().ok()?;
+    let last: i32 = period.end.as_deref()?.get(..4)?.parse().ok()?;
+    Some((first, last))
+}
+
+/// A fact quantity scored against a claim.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    fact: u32,
+    quantity: usize,
+    score: f32,
+    comparison: Comparison,
+}
+
+fn best(scored: &[Scored], admitted: bool) -> Option<Scored> {
+    scored
+        .iter()
+        .filter(|item| (item.comparison == Comparison::Admitted) == admitted)
+        .copied()
+        .max_by(|left, right| {
+            left.score
+                .total_cmp(&right.score)
+                .then(right.fact.cmp(&left.fact))
+        })
+}
+
+/// Counters of one kind of thing. `개`, `건`, `가지`, other counters and a
+/// bare number count anything; these only their own kind (`3회` is not `3개`).
+const COUNTER_CLASSES: &[&[&str]] = &[
+    &["명", "인"],
+    &["회", "번", "차례", "차"],
+    &["줄", "라인"],
+    &["곳", "개소"],
+    &["대"],
+];
+
+fn counter_class(unit: &str) -> Option<usize> {
+    COUNTER_CLASSES
+        .iter()
+        .position(|class| class.contains(&unit))
+}
+
+/// Whether two counts may be the same quantity as far as their counters go.
+fn counters_compatible(
+    left: &crate::quantity::Quantity,
+    right: &crate::quantity::Quantity,
+) -> bool {
+    if Family::of(left) != Family::Count {
+        return true;
+    }
+    match (
+        counter_class(&left.base_unit),
+        counter_class(&right.base_unit),
+    ) {
+        (Some(left_class), Some(right_class)) => left_class == right_class,
+        // A specific counter matches a bare number (a table cell), not `개` or `건`.
+        (Some(_), None) | (None, Some(_)) => {
+            left.base_unit.is_empty() || right.base_unit.is_empty()
+        }
+        (None, None) => true,
+    }
+}
+
+/// Months covered by a fact's period (`2025-01-01` … `2025-12-31` → 12).
+fn period_months(fact: &Fact) -> Option<f64> {
+    let period = fact.period.as_ref()?;
+    let parse = |date: &str| -> Option<(i32, i32)> {
+        let year: i32 = date.get(..4)?.parse().ok()?;
+        let month: i32 = date.get(5..7)?.parse().ok()?;
+        Some((year, month))
+    };
+    let (start_year, start_month) = parse(period.start.as_deref()?)?;
+    let (end_year, end_month) = parse(period.end.as_deref()?)?;
+    let months = (end_year - start_year) * 12 + (end_month - start_month) + 1;
+    (months > 0).then_some(f64::from(months))
+}
+
+fn describe(fact: &Fact) -> String {
+    format!("{}:{}", fact.source.path, fact.source.line_start)
+}
+
+/// Verifies each site against `facts`.
+pub(crate) fn verify_sites(sites: &[Site], facts: &[Fact]) -> Vec<Claim> {
+    if sites.is_empty() {
+        return Vec::new();
+    }
+    let mut index = Index::build(sites, facts);
+    let mut claims = Vec::with_capacity(sites.len());
+    for (claim_index, site) in sites.iter().enumerate() {
+        claims.push(decide(&mut index, claim_index, site, None));
+    }
+    claims
+}
+
+/// The candidates behind each decision, for tuning and bug reports.
+pub(crate) fn explain_sites(sites: &[Site], facts: &[Fact]) -> String {
+    let mut out = String::new();
+    if sites.is_empty() {
+        return out;
+    }
+    let mut index = Index::build(sites, facts);
+    for (claim_index, site) in sites.iter().enumerate() {
+        let mut notes = String::new();
+        let claim = decide(&mut index, claim_index, site, Some(&mut notes));
+        out.push_str(&format!(
+            "{}:{} `{}` → {} {}{}\n{notes}",
+            claim.line,
+            claim.column,
+            claim.text,
+            claim.status.as_str(),
+            claim.derivation.unwrap_or_default(),
+            claim.reason.unwrap_or_default()
+        ));
+    }
+    out
+}
+
+fn decide(
+    index: &mut Index<'_>,
+    claim_index: usize,
+    site: &Site,
+    mut notes: Option<&mut String>,
+) -> Claim {
+    let claim_quantity = &site.quantity;
+    let family = Family::of(claim_quantity);
+    let related = family.related();
+
+    // Candidate facts: best by coarse score with a related quantity, plus those stating a value in the window.
+    let mut candidates: Vec<u32> = Vec::new();
+    for ranked in index.family_candidates[claim_index]
+        .iter()
+        .chain(index.value_candidates[claim_index].iter())
+    {
+        if !candidates.contains(&ranked.fact) {
+            candidates.push(ranked.fact);
+        }
+    }
+
+    let mut scored: Vec<Scored> = Vec::new();
+    for &fact_index in &candidates {
+        let fact = &index.facts[fact_index as usize];
+        for (quantity_index, quantity) in fact.quantities.iter().enumerate() {
+            let quantity_family = Family::of(quantity);
+            if quantity_family.bit() & related == 0 {
+                continue;
+            }
+            let comparison =
+                if quantity_family == family && counters_compatible(claim_quantity, quantity) {
+                    compare(claim_quantity, Stated::of(quantity))
+                } else {
+                    Comparison::Different
+                };
+            let score = index.similarity(claim_index, fact_index, quantity_index);
+            scored.push(Scored {
+                fact: fact_index,
+                quantity: quantity_index,
+                score,
+                comparison,
+            });
+        }
+    }
+
+    if let Some(notes) = notes.as_deref_mut() {
+        let mut ranked = scored.clone();
+        ranked.sort_by(|left, right| right.score.total_cmp(&left.score));
+        for item in ranked.iter().take(6) {
+            let fact = &index.facts[item.fact as usize];
+            notes.push_str(&format!(
+                "    {:.3} {:?} {} ({}:{}) {}\n",
+                item.score,
+                item.comparison,
+                fact.quantities[item.quantity].surface,
+                fact.source.path.rsplit('/').next().unwrap_or(""),
+                fact.source.line_start,
+                fact.text.chars().take(60).collect::<String>()
+            ));
+        }
+    }
+    // A fact value that matches the claim's own partner (`40분` of
+    // `2시간 30분에서 40분으로`) is that partner's referent, not a rival.
+    let partner_referent = |item: &Scored| {
+        site.partner.as_ref().is_some_and(|partner| {
+            let stated = &index.facts[item.fact as usize].quantities[item.quantity];
+            Family::of(partner) == Family::of(stated)
+                && (compare(partner, Stated::of(stated)) == Comparison::Admitted
+                    || (partner.value - stated.value).abs() < 1e-9)
+        })
+    };
+    let rivals: Vec<Scored> = scored
+        .iter()
+        .filter(|item| item.comparison == Comparison::Admitted || !partner_referent(item))
+        .copied()
+        .collect();
+    let best_equal = best(&rivals, true);
+    let best_other = best(&rivals, false);
+    let equal_score = best_equal.map(|item| item.score).unwrap_or(0.0);
+    let other_score = best_other.map(|item| item.score).unwrap_or(0.0);
+    let margin = MARGIN.min(RELATIVE_MARGIN * other_score);
+
+    let mut claim = Claim {
+        line: site.line,
+        column: site.column,
+        text: claim_quantity.surface.clone(),
+        value: claim_quantity.value,
+        unit: claim_quantity.unit.clone(),
+        status: Status::Unsupported,
+        sources: Vec::new(),
+        derivation: None,
+        reason: None,
+    };
+
+    // A stated change is matched end to end: for `10개에서 3개로` against
+    // `9개에서 3개로`, the fact's other end (9개) is what the claim's 10개 is about.
+    let mut supporter: Option<Scored> = None;
+    let mut referent: Option<Scored> = None;
+    if let Some(aligned) = index.aligned(claim_index, site, &candidates) {
+        if aligned.score >= SUPPORT_FLOOR && aligned.score + margin >= equal_score.max(other_score)
+        {
+            if aligned.comparison == Comparison::Admitted {
+                supporter = Some(aligned);
+            } else {
+                referent = Some(aligned);
+            }
+        }
+    }
+
+    // Supported: an admitted value about the same thing, as similar as any other value.
+    if supporter.is_none() && referent.is_none() {
+        if let Some(equal) = best_equal {
+            if site.bare || (equal_score >= SUPPORT_FLOOR && equal_score + margin >= other_score) {
+                // Two values of one fact (`상품 캐시 TTL 5분, 카테고리 캐시 TTL 10분`): the
+                // words they share say nothing; those nearer one of them decide.
+                // (A claim that is one end of a change pools its words with the
+                // other end, so it cannot take part in such a contest.)
+                let contested = best_other.filter(|other| {
+                    site.partner.is_none()
+                        && other.fact == equal.fact
+                        && other.score + CONTEST_WINDOW >= equal.score
+                        && index.contrast(claim_index, other.fact, equal.quantity, other.quantity)
+                            < -CONTRAST
+                });
+                match contested {
+                    Some(other) => referent = Some(other),
+                    None => supporter = Some(equal),
+                }
+            }
+        }
+    }
+
+    if let Some(supporter) = supporter {
+        let threshold = if site.bare {
+            0.0
+        } else {
+            (supporter.score - 0.05).max(SUPPORT_FLOOR)
+        };
+        claim
+            .sources
+            .push(SourceRef::of(&index.facts[supporter.fact as usize]));
+        let mut supporting: Vec<&Scored> = scored
+            .iter()
+            .filter(|item| item.comparison == Comparison::Admitted && item.score >= threshold)
+            .collect();
+        supporting.sort_by(|left, right| right.score.total_cmp(&left.score));
+        for item in supporting {
+            let source = SourceRef::of(&index.facts[item.fact as usize]);
+            if !claim.sources.contains(&source) && claim.sources.len() < 3 {
+                claim.sources.push(source);
+            }
+        }
+        claim.status = Status::Supported;
+        return claim;
+    }
+
+    // Derived: from the quantities of the facts most similar to the claim.
+    let mut operand_facts: Vec<(f32, u32)> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    let pool: Vec<u32> = index.operand_candidates[claim_index]
+        .iter()
+        .chain(index.family_candidates[claim_index].iter())
+        .map(|ranked| ranked.fact)
+        .collect();
+    for fact_index in pool {
+        if seen.contains(&fact_index) {
+            continue;
+        }
+        seen.push(fact_index);
+        let quantity_count = index.facts[fact_index as usize].quantities.len();
+        let score = (0..quantity_count)
+            .map(|quantity_index| index.similarity(claim_index, fact_index, quantity_index))
+            .fold(0.0f32, f32::max);
+        if score >= OPERAND_FLOOR {
+            operand_facts.push((score, fact_index));
+        }
+    }
+    operand_facts.sort_by(|left, right| right.0.total_cmp(&left.0).then(left.1.cmp(&right.1)));
+    operand_facts.truncate(OPERAND_FACTS);
+    if let Some(notes) = notes.as_deref_mut() {
+        for (score, fact_index) in &operand_facts {
+            let fact = &index.facts[*fact_index as usize];
+            notes.push_str(&format!(
+                "    operand {:.3} {}:{} {}\n",
+                score,
+                fact.source.path.rsplit('/').next().unwrap_or(""),
+                fact.source.line_start,
+                fact.text.chars().take(60).collect::<String>()
+            ));
+        }
+    }
+    // Facts loosely about the claim may still hold a whole split it sums.
+    let mut weak_facts: Vec<u32> = Vec::new();
+    for ranked in index.family_candidates[claim_index].clone() {
+        if operand_facts.iter().any(|(_, fact)| *fact == ranked.fact)
+            || weak_facts.len() >= OPERAND_FACTS
+        {
+            continue;
+        }
+        let quantity_count = index.facts[ranked.fact as usize].quantities.len();
+        let score = (0..quantity_count)
+            .map(|quantity_index| index.similarity(claim_index, ranked.fact, quantity_index))
+            .fold(0.0f32, f32::max);
+        if score >= WEAK_OPERAND_FLOOR {
+            weak_facts.push(ranked.fact);
+        }
+    }
+    let mut operands: Vec<Operand<'_>> = Vec::new();
+    let strong = operand_facts.iter().map(|(_, fact)| (*fact, false));
+    let weak = weak_facts.iter().map(|fact| (*fact, true));
+    for (rank, (fact_index, weak)) in strong.chain(weak).enumerate() {
+        let fact = &index.facts[fact_index as usize];
+        let months = period_months(fact);
+        let fact_changes = Cues::of(&fact.text).change;
+        for (quantity_index, quantity) in fact.quantities.iter().enumerate() {
+            operands.push(Operand {
+                fact_changes,
+                fact: fact_index as usize,
+                rank,
+                index: quantity_index,
+                quantity,
+                period_months: months,
+                weak,
+            });
+        }
+    }
+    if let Some(derivation) = derive(claim_quantity, Cues::of(&site.sentence), &operands) {
+        claim.status = Status::Derived;
+        claim.derivation = Some(derivation.expression);
+        claim.sources = derivation
+            .facts
+            .iter()
+            .map(|fact_index| SourceRef::of(&index.facts[*fact_index]))
+            .collect();
+        return claim;
+    }
+
+    // Mismatch: the facts about the same thing say something else.
+    if let Some(referent) = referent.or(best_other.filter(|item| item.score >= MISMATCH_FLOOR)) {
+        let fact = &index.facts[referent.fact as usize];
+        let stated = &fact.quantities[referent.quantity];
+        let mut reason = if referent.comparison == Comparison::Conflict {
+            format!(
+                "the source bounds it the other way: {}",
+                with_qualifier(stated)
+            )
+        } else if same_digits_other_unit(claim_quantity, stated) {
+            format!("unit differs: the source states {}", stated.surface)
+        } else {
+            format!("the source states {} for this", with_qualifier(stated))
+        };
+        if let Some(elsewhere) = best_equal {
+            let other_fact = &index.facts[elsewhere.fact as usize];
+            reason.push_str(&format!(
+                "; {} is stated about something else ({})",
+                claim_quantity.surface,
+                describe(other_fact)
+            ));
+        }
+        claim.status = Status::Mismatch;
+        claim.sources.push(SourceRef::of(fact));
+        claim.reason = Some(reason);
+        return claim;
+    }
+
+    claim.reason = Some(match best_equal {
+        Some(elsewhere) => format!(
+            "no fact about this states or derives it; {} is stated only about something else ({})",
+            claim_quantity.surface,
+            describe(&index.facts[elsewhere.fact as usize])
+        ),
+        None => "no fact states or derives it".to_string(),
+    });
+    claim
+}
+
+/// `80% 이상`, `최대 600ms`: the stated quantity with its bound, for reasons.
+fn with_qualifier(quantity: &crate::quantity::Quantity) -> String {
+    use crate::quantity::Qualifier;
+    match quantity.qualifier {
+        Some(Qualifier::AtLeast) => format!("{} 이상", quantity.surface),
+        Some(Qualifier::AtMost) => format!("{} 이하", quantity.surface),
+        Some(Qualifier::MoreThan) => format!("{} 초과", quantity.surface),
+        Some(Qualifier::LessThan) => format!("{} 미만", quantity.surface),
+        Some(Qualifier::About) => format!("약 {}", quantity.surface),
+        None => quantity.surface.clone(),
+    }
+}
