@@ -4,7 +4,7 @@
 //!
 //! This is the only place that decides what the model reads, so every rule
 //! here is deterministic and explainable (`draft career --dry-run` prints the
-//! reasons); nothing depends on the position of a heading in a document.
+//! reasons); nothing depends on where a heading sits in a document.
 //!
 //! # Titles and bigrams
 //!
@@ -13,42 +13,55 @@
 //! (`(2월)`, `(7~8월)`, `(2025.12.23 완료 예정)`, `(9개 커밋)`) are removed;
 //! then trailing *stage words* ([`STAGE_WORDS`]: `완료`, `구축`, `안정화`, …)
 //! are removed, because they say how far a project had come when it was
-//! written about, not what it is (`가예약 시스템 (11월)` in one year and
-//! `가예약 시스템 안정화 (1월)` in the next are one project); then everything
-//! but letters and digits (spaces, punctuation, emoji) is dropped and the rest
-//! lower-cased, so Korean spacing variants (`진료신청서` / `진료 신청서`)
-//! agree. Similarity is measured on the sets of character bigrams of keys.
+//! written about, not what it is (`가예약 시스템 (11월)` one year and
+//! `가예약 시스템 안정화 (1월)` the next are one project); then everything but
+//! letters and digits (spaces, punctuation, emoji) is dropped and the rest
+//! lower-cased, so Korean spacing variants (`진료신청서` / `진료 신청서`) agree.
+//! Similarity is measured on the sets of character bigrams of keys.
 //!
 //! # Merging
 //!
-//! A project is a heading of a career description or note, a `####` project
-//! heading of a retrospective, or a ticket write-up: whatever [`Fact::project`]
-//! names. Two such titles from *different documents* are the same project when
-//! at least [`MERGE_SHARE`] (75 %) of each key's bigrams occur in the other key
-//! and they carry no different ticket keys. Titles from the same document are
-//! never merged (the author wrote two headings: `대외 연동` under 서비스 개발
-//! and under 서비스 개선 are two projects).
+//! A project is whatever [`Fact::project`] names: a heading of a career
+//! description or note, a `####` project heading of a retrospective, or a
+//! ticket write-up. Two such titles from *different documents* are the same
+//! project when at least [`MERGE_SHARE`] (75 %) of each key's bigrams occur in
+//! the other and they carry no different ticket keys. Titles of one document
+//! are never merged: its author wrote two headings (`대외 연동` under 서비스
+//! 개발 and under 서비스 개선; `법인 외부 차량 예약` and `… 분리`).
 //!
 //! # Attaching facts that name a project
 //!
-//! A fact without a project is cut into *mentions* at `|`, `,`, `、`, `:` and
-//! sentence ends. A mention names a project title when at least
+//! A fact without a project is cut into *mentions* at `|`, `,`, `、`, `:`,
+//! `;` and sentence ends. A mention names a title when at least
 //! [`MENTION_SHARE`] (75 %) of the mention's bigrams occur in the title and
 //! they cover at least [`MENTION_COVERAGE`] (40 %) of the title's bigrams
 //! (`결제 MSA 분리 완료` names `결제 서비스 MSA 분리 완료 (2월)`; `결제` alone
-//! names nothing). Each mention names at most its best project (highest
-//! `sqrt(share × coverage)`); the fact joins every project one of its mentions
-//! names. A fact that names none stays out, reported with its closest miss.
+//! and `예약 시스템 혁신` name nothing). Each mention names at most its best
+//! project (highest `sqrt(share × coverage)`); the fact joins every project
+//! one of its mentions names, else it is reported as not linked, with its
+//! closest miss. `--project NAME` keeps the projects with a title holding at
+//! least 75 % of NAME's bigrams (no coverage floor: typed names are short).
 //!
 //! # Ranking and selection
 //!
-//! Relevance is the IDF-weighted share of the project's title bigrams that the
+//! Relevance is the IDF-weighted share of the project's title bigrams that a
 //! fact's text contains (IDF over the company's facts, BM25's formula). The
 //! score is relevance plus 1 when the fact holds a number, so numeric facts
-//! come first. Selection reserves the best background, action and result fact
-//! first (when the project has them), then takes the rest by score while the
-//! budget lasts; a nested bullet brings its parent along. Tokens are counted
-//! with tiktoken on the fact exactly as the prompt quotes it (one JSON line).
+//! come first. Within each project the best-scoring background, action and
+//! result that fit are reserved first (when the project has them), then the
+//! rest are taken by score while the budget lasts; a nested bullet brings its
+//! parent along. Tokens are counted with tiktoken on each fact exactly as the
+//! prompt quotes it (one JSON line, [`crate::prompt::fact_line`]).
+//!
+//! # Narrowing and order
+//!
+//! `since`/`until` leave out projects whose span misses the range, and facts
+//! whose own period misses it (`outside period`). A fact whose text repeats
+//! an earlier one of the project is left out as a duplicate. Projects from a
+//! career description (with a 주제) come first, in 주제 then document order;
+//! the rest follow by period start, then first appearance. Selected facts are
+//! listed by role (background, action, result, lesson, other), in source
+//! order within a role.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;

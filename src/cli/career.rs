@@ -116,6 +116,7 @@ pub(crate) fn run_career(
         since: args.since.clone(),
         until: args.until.clone(),
     };
+    options.validate()?;
     let context = build_context(&company_facts, &company, &options, &counter);
     let period = profile
         .company(&company)
