@@ -325,8 +325,11 @@ impl<'a> CompanyMatcher<'a> {
 
     /// Companies named in `text`, with the number of mentions each.
     fn mentions(&self, text: &str) -> HashMap<&'a str, usize> {
-        let folded = fold_name(text);
         let mut counts = HashMap::new();
+        if self.names.is_empty() {
+            return counts;
+        }
+        let folded = fold_name(text);
         for (name, company) in &self.names {
             let count = folded.matches(name.as_str()).count();
             if count > 0 {
@@ -412,7 +415,7 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
     let mut note_project: Option<String> = None;
     let mut item_labels: Vec<(usize, Role, String)> = Vec::new();
     let mut item_parents: Vec<(usize, String)> = Vec::new();
-    let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    let mut seen_ids: HashMap<[u8; 32], usize> = HashMap::new();
     let mut skip_next_period_line = false;
 
     for (index, block) in document.blocks.iter().enumerate() {
@@ -641,14 +644,9 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
             _ => extract_quantities(&text),
         };
 
-        let key = format!(
-            "{}\u{1f}{}\u{1f}{}",
-            document.relative,
-            heading_path.join("\u{1e}"),
-            text
-        );
-        let occurrence = seen_ids.entry(key.clone()).or_insert(0);
-        let id = fact_id(&key, *occurrence);
+        let key = id_hasher(&document.relative, &heading_path, &text);
+        let occurrence = seen_ids.entry(key.clone().finalize().into()).or_insert(0);
+        let id = fact_id(key, *occurrence);
         *occurrence += 1;
 
         let parent = match block {
@@ -716,17 +714,36 @@ fn inline_label(text: &str) -> Option<(Role, String)> {
     role_of_label(head).map(|role| (role, clean_label(head)))
 }
 
-fn fact_id(key: &str, occurrence: usize) -> String {
+/// SHA-256 over `path ␟ heading ␞ heading … ␟ text`: what identifies a fact.
+fn id_hasher(relative: &str, heading_path: &[String], text: &str) -> Sha256 {
     let mut hasher = Sha256::new();
-    hasher.update(key.as_bytes());
+    hasher.update(relative.as_bytes());
+    hasher.update("\u{1f}".as_bytes());
+    for (index, heading) in heading_path.iter().enumerate() {
+        if index > 0 {
+            hasher.update("\u{1e}".as_bytes());
+        }
+        hasher.update(heading.as_bytes());
+    }
+    hasher.update("\u{1f}".as_bytes());
+    hasher.update(text.as_bytes());
+    hasher
+}
+
+/// `f` + the first 12 hex digits of the hash; a repeated identical fact in
+/// the same place gets its occurrence number mixed in.
+fn fact_id(mut hasher: Sha256, occurrence: usize) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     if occurrence > 0 {
-        hasher.update(format!("\u{1f}{occurrence}").as_bytes());
+        hasher.update("\u{1f}".as_bytes());
+        hasher.update(occurrence.to_string().as_bytes());
     }
     let digest = hasher.finalize();
     let mut id = String::with_capacity(13);
     id.push('f');
     for byte in digest.iter().take(6) {
-        id.push_str(&format!("{byte:02x}"));
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
     id
 }

@@ -340,11 +340,34 @@ fn is_hangul(c: char) -> bool {
 }
 
 /// Whether `s` begins with one of the space-separated words in `groups`.
-fn starts_with_any(s: &str, groups: &[&str]) -> bool {
-    groups
-        .iter()
-        .flat_map(|g| g.split(' '))
-        .any(|w| s.starts_with(w))
+/// The blocked words grouped by their first character, built once: the
+/// scanner asks for every number, so a linear scan of the lists was its
+/// hottest spot.
+struct WordIndex(std::collections::HashMap<char, Vec<&'static str>>);
+
+impl WordIndex {
+    fn new(groups: &[&'static str]) -> Self {
+        let mut index: std::collections::HashMap<char, Vec<&'static str>> =
+            std::collections::HashMap::new();
+        for word in groups.iter().flat_map(|group| group.split(' ')) {
+            if let Some(first) = word.chars().next() {
+                index.entry(first).or_default().push(word);
+            }
+        }
+        WordIndex(index)
+    }
+}
+
+static BLOCKED_WORD_INDEX: std::sync::LazyLock<WordIndex> =
+    std::sync::LazyLock::new(|| WordIndex::new(BLOCKED_WORDS));
+static BLOCKED_MULTIPLIER_INDEX: std::sync::LazyLock<WordIndex> =
+    std::sync::LazyLock::new(|| WordIndex::new(BLOCKED_MULTIPLIERS));
+
+fn starts_with_any(s: &str, index: &WordIndex) -> bool {
+    s.chars()
+        .next()
+        .and_then(|first| index.0.get(&first))
+        .is_some_and(|words| words.iter().any(|word| s.starts_with(word)))
 }
 
 /// An ASCII run glued to a number: `600ms`, `3x`, `10k`, `5GB`.
@@ -636,7 +659,7 @@ impl<'a> Scanner<'a> {
 
     fn small_multiplier(&self, p: usize) -> Option<f64> {
         let s = self.rest(p);
-        if starts_with_any(s, BLOCKED_MULTIPLIERS) {
+        if starts_with_any(s, &BLOCKED_MULTIPLIER_INDEX) {
             return None;
         }
         if s.starts_with('천') {
@@ -650,7 +673,7 @@ impl<'a> Scanner<'a> {
 
     fn big_multiplier(&self, p: usize) -> Option<f64> {
         let s = self.rest(p);
-        if starts_with_any(s, BLOCKED_MULTIPLIERS) {
+        if starts_with_any(s, &BLOCKED_MULTIPLIER_INDEX) {
             return None;
         }
         if s.starts_with('만') {
@@ -779,7 +802,7 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             return match tw {
-                TailWord::Unit(_) if starts_with_any(s, BLOCKED_WORDS) => Tail::None,
+                TailWord::Unit(_) if starts_with_any(s, &BLOCKED_WORD_INDEX) => Tail::None,
                 TailWord::Unit(u) => Tail::Unit(u, p + word.len()),
                 TailWord::Skip(k) if glued => Tail::Skip(k, p + word.len()),
                 TailWord::Skip(_) => Tail::None,
