@@ -12,6 +12,7 @@ use crate::facts::{extract_facts, Fact, UNASSIGNED};
 use crate::ingest::ingest;
 use crate::render::{render_facts_json, render_facts_table};
 
+mod batch;
 mod career;
 
 #[derive(Debug, Parser)]
@@ -47,6 +48,10 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Lint the sources: stated totals, splits, averages, maxima and comparisons against their tables.
     Check(CheckArgs),
+    /// Regenerate every project of a 경력기술서 at once, keeping locked text; review before writing.
+    Batch(BatchArgs),
+    /// Review what changed between two versions of a 경력기술서, numbers verified.
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -72,6 +77,111 @@ pub struct CheckArgs {
     pub content: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// The 경력기술서 to regenerate (default: the one career description in the content directory).
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// Only these companies (names or aliases; the others are kept as they are).
+    #[arg(long, value_name = "NAME", num_args = 1..)]
+    pub company: Vec<String>,
+    /// Content directory (default: `content` from draft.toml, else ./content).
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Only facts from this date on (YYYY-MM-DD or YYYY.MM).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only facts up to this date (YYYY-MM-DD or YYYY.MM).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Token budget for the facts of one project (default: draft.toml, else 1500).
+    #[arg(long, value_name = "TOKENS")]
+    pub budget: Option<usize>,
+    /// tiktoken encoding used to count tokens (o200k_base, cl100k_base).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Model calls in flight at once (default: draft.toml, else 4).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Draft from the facts without a model, even when one is configured.
+    #[arg(long)]
+    pub offline: bool,
+    /// Model name (wins over DRAFT_MODEL and draft.toml).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// OpenAI-compatible base URL (wins over OPENAI_BASE_URL and draft.toml).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Per-request timeout in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Attempts per model request, the first included.
+    #[arg(long, value_name = "N")]
+    pub attempts: Option<u32>,
+    /// A directory of *.hbs templates overriding the built-in prompts.
+    #[arg(long, value_name = "DIR")]
+    pub prompts: Option<PathBuf>,
+    /// Neither read nor write the response cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print a review of the changes (per section, numbers verified) instead of the new text.
+    #[arg(long)]
+    pub diff: bool,
+    /// Replace the résumé file (after a timestamped backup beside it).
+    #[arg(long)]
+    pub write: bool,
+    /// With --write: write even when some sections failed (they stay as they were).
+    #[arg(long)]
+    pub partial: bool,
+    /// Output format of the review (--diff) or report (json).
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+    pub format: ReviewFormat,
+    /// Colour the text review: auto (a terminal, NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Write the new résumé to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The old version.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new version; numbers on its added lines are verified.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Content directory for the facts (default: `content` from draft.toml, else ./content).
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Verify against this company's facts only (default: each company section against its own).
+    #[arg(long)]
+    pub company: Option<String>,
+    /// Do not verify numbers (no facts are read).
+    #[arg(long)]
+    pub no_verify: bool,
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+    pub format: ReviewFormat,
+    /// Colour the text review: auto (a terminal, NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReviewFormat {
+    Text,
+    Md,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -186,6 +296,8 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Check(args) => run_check(&profile, &args, cli.strict),
         Command::Career(args) => career::run_career(&profile, &args, cli.strict),
         Command::Logs(args) => career::run_logs(&args),
+        Command::Batch(args) => batch::run_batch(&profile, &args, cli.strict),
+        Command::Diff(args) => batch::run_diff(&profile, &args, cli.strict),
     }
 }
 

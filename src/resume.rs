@@ -1075,6 +1075,16 @@ pub fn merge_with_report(old: &Resume, regenerated: &[Regenerated]) -> (Resume, 
             }
         }
     }
+    // A file without a final line break keeps it that way.
+    let old_text = old.render();
+    if !old_text.is_empty() && !old_text.ends_with('\n') {
+        while out.ends_with('\n') {
+            out.pop();
+            if out.ends_with('\r') {
+                out.pop();
+            }
+        }
+    }
     (Resume::parse(&out), report)
 }
 

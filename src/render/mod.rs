@@ -5,6 +5,7 @@
 pub mod verification;
 
 pub mod career;
+pub mod diff;
 
 use serde::Serialize;
 
