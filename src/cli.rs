@@ -240,17 +240,28 @@ pub struct CareerArgs {
     /// Print the selected facts, the rendered messages and token counts; call nothing.
     #[arg(long)]
     pub dry_run: bool,
-    #[arg(long, value_enum, default_value_t = DraftFormat::Md)]
-    pub format: DraftFormat,
+    /// md (the draft as Markdown) or json; with --diff also text (the default there).
+    #[arg(long, value_enum)]
+    pub format: Option<DraftFormat>,
     /// Write the draft to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Show a review diff of the draft against the résumé instead of the draft.
+    #[arg(long)]
+    pub diff: bool,
+    /// The résumé to diff against (default: the career description in the content directory).
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// Colour the diff: auto (on a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DraftFormat {
     Md,
     Json,
+    Text,
 }
 
 #[derive(Debug, clap::Args)]

@@ -252,13 +252,18 @@ pub fn mark_unsupported(text: &str, claims: &[Claim]) -> String {
 /// (`원인:`), a trailing period and a polite verb ending. The result must
 /// keep every number exactly; otherwise the source text is used as is.
 fn normalise_sentence(fact: &Fact) -> String {
-    let mut text = fact.text.trim().to_string();
     if fact.kind == FactKind::TableRow {
         return table_sentence(fact);
     }
+    let source = fact.markup.as_deref().unwrap_or(&fact.text);
+    let mut text = source.trim().to_string();
     if let Some(label) = &fact.label {
-        for separator in [":", "："] {
-            let prefix = format!("{label}{separator}");
+        for prefix in [
+            format!("{label}:"),
+            format!("{label}："),
+            format!("**{label}**:"),
+            format!("**{label}:**"),
+        ] {
             if let Some(rest) = text.strip_prefix(&prefix) {
                 text = rest.trim().to_string();
             }
@@ -287,7 +292,7 @@ fn normalise_sentence(fact: &Fact) -> String {
             .collect()
     };
     if text.is_empty() || surfaces(&text) != surfaces(&fact.text) {
-        return fact.text.clone();
+        return source.to_string();
     }
     text
 }

@@ -276,6 +276,9 @@ pub struct Fact {
     /// `f` + 12 hex digits; stable while path, heading path and text are unchanged.
     pub id: String,
     pub text: String,
+    /// The text with the user's inline Markdown (`**전북 은행**&**쿠콘**과 …`),
+    /// when it has any; drafts reuse it so polished emphasis survives.
+    pub markup: Option<String>,
     pub kind: FactKind,
     pub role: Role,
     /// The label that decided the role (`결과`, `배경과 상황`, `원인`), if any.
@@ -497,6 +500,14 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
             Block::TableRow { .. } => {}
         }
 
+        let markup = match block {
+            Block::Paragraph { markup, text, .. } | Block::ListItem { markup, text, .. }
+                if markup != text =>
+            {
+                Some(markup.clone())
+            }
+            _ => None,
+        };
         let (text, kind, lines) = match block {
             Block::Paragraph { text, lines, .. } => (text.clone(), FactKind::Paragraph, *lines),
             Block::ListItem { text, lines, .. } => (text.clone(), FactKind::Bullet, *lines),
@@ -661,6 +672,7 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
         facts.push(Fact {
             id,
             text,
+            markup,
             kind,
             role,
             label,

@@ -61,6 +61,8 @@ pub enum Block {
     },
     Paragraph {
         text: String,
+        /// The source with its inline Markdown (`**bold**`), lines joined.
+        markup: String,
         /// The paragraph is one bold span (`**MPT-8704: …**`): a sub-title.
         all_bold: bool,
         lines: (usize, usize),
@@ -69,6 +71,8 @@ pub enum Block {
     ListItem {
         depth: usize,
         text: String,
+        /// The item's own source with inline Markdown, list marker removed.
+        markup: String,
         lines: (usize, usize),
     },
     TableRow {
@@ -384,9 +388,11 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
             return;
         }
         let first = frame.own.first.unwrap_or(frame.start);
+        let markup = source_markup(body, &lines, first, frame.own.last.max(first), &text);
         blocks.push(Block::ListItem {
             depth,
             text,
+            markup,
             lines: (lines.line(first), lines.line(frame.own.last.max(first))),
         });
     };
@@ -434,8 +440,11 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
                     let text = normalise_space(&gathered.text);
                     if !text.is_empty() {
                         let first = gathered.first.unwrap_or(range.start);
+                        let markup =
+                            source_markup(body, &lines, first, gathered.last.max(first), &text);
                         blocks.push(Block::Paragraph {
                             text,
+                            markup,
                             all_bold: paragraph_bold.1,
                             lines: (lines.line(first), lines.line(gathered.last.max(first))),
                         });
@@ -529,6 +538,66 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
         }
     }
     blocks
+}
+
+/// The source lines holding bytes `first..=last`, without indentation or a
+/// list marker, joined by spaces: the text as the user formatted it. Falls
+/// back to the plain `text` when the source does not reduce to it (a link,
+/// an image, an escape), so markup never adds or loses words.
+fn source_markup(body: &str, lines: &LineIndex, first: usize, last: usize, text: &str) -> String {
+    let Some(&start) = lines.starts.get(lines.line(first) - 1 - lines.offset) else {
+        return text.to_string();
+    };
+    let last = last.min(body.len());
+    let end = body.as_bytes()[last..]
+        .iter()
+        .position(|&byte| byte == b'\n')
+        .map_or(body.len(), |newline| last + newline);
+    let Some(source) = body.get(start..end) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(source.len());
+    for (index, line) in source.lines().enumerate() {
+        let mut line = line.trim();
+        if index == 0 {
+            line = strip_list_marker(line);
+        }
+        if !out.is_empty() && !line.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    let plain: String = out
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '`' | '~'))
+        .collect();
+    let expected: String = text
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '`' | '~'))
+        .collect();
+    if normalise_space(&plain) == normalise_space(&expected) {
+        out
+    } else {
+        text.to_string()
+    }
+}
+
+fn strip_list_marker(line: &str) -> &str {
+    for marker in ["- [ ] ", "- [x] ", "- ", "* ", "+ "] {
+        if let Some(rest) = line.strip_prefix(marker) {
+            return rest.trim_start();
+        }
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 {
+        if let Some(rest) = line[digits..]
+            .strip_prefix(". ")
+            .or_else(|| line[digits..].strip_prefix(") "))
+        {
+            return rest.trim_start();
+        }
+    }
+    line
 }
 
 /// Collapses runs of whitespace (tabs, newlines) into single spaces and trims.
@@ -627,6 +696,7 @@ mod tests {
             Block::ListItem {
                 depth: 2,
                 text: "10시간에서 2시간으로 단축".into(),
+                markup: "10시간에서 2시간으로 단축".into(),
                 lines: (4, 4)
             }
         );

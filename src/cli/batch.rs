@@ -843,7 +843,6 @@ fn write_backup(path: &Path, contents: &[u8]) -> Result<PathBuf, Error> {
 
 /// The review `draft career --diff` prints.
 // Used by `cli/career.rs` once its `--diff` flag is wired (see `career_review`).
-#[allow(dead_code)]
 pub(crate) struct CareerReview {
     pub text: String,
     /// An added number is a mismatch or unsupported.
@@ -856,7 +855,6 @@ pub(crate) struct CareerReview {
 /// at `resume_path` the way `batch` does (locked text kept, projects the
 /// draft does not cover untouched) and reviews the change, numbers verified
 /// against `facts`.
-#[allow(dead_code)]
 pub(crate) fn career_review(
     profile: &Profile,
     facts: &[Fact],

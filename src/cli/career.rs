@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{load_facts, resolve_company, CareerArgs, DraftFormat, LogsArgs, Outcome};
+use super::{
+    load_facts, resolve_company, CareerArgs, DraftFormat, LogsArgs, Outcome, ReviewFormat,
+};
 use crate::config::Profile;
 use crate::context::{build_context, ContextOptions, TokenCounter};
 use crate::drafter::{draft_offline, draft_with_model, period_line, ModelDrafting};
@@ -202,11 +204,39 @@ pub(crate) fn run_career(
         draft
     };
 
-    let rendered = match args.format {
-        DraftFormat::Md => render_draft_markdown(&draft),
-        DraftFormat::Json => render_draft_json(&draft),
-    };
     let findings = draft.findings();
+    let mut review_problems = false;
+    let rendered = if args.diff {
+        let format = match args.format {
+            Some(DraftFormat::Md) => ReviewFormat::Md,
+            Some(DraftFormat::Json) => ReviewFormat::Json,
+            Some(DraftFormat::Text) | None => ReviewFormat::Text,
+        };
+        let path =
+            super::batch::find_resume(profile, args.resume.as_deref(), args.content.as_deref())?;
+        let review = super::batch::career_review(
+            profile,
+            &company_facts,
+            &draft,
+            &path,
+            format,
+            super::batch::use_color(args.color),
+        )?;
+        if !review.unmatched.is_empty() {
+            notes.push(format!(
+                "note: drafted project(s) with no section in {}: {}",
+                path.display(),
+                review.unmatched.join(", ")
+            ));
+        }
+        review_problems = review.problems;
+        review.text
+    } else {
+        match args.format {
+            Some(DraftFormat::Md | DraftFormat::Text) | None => render_draft_markdown(&draft),
+            Some(DraftFormat::Json) => render_draft_json(&draft),
+        }
+    };
     if !findings.is_empty() {
         notes.push(format!(
             "warning: {} number(s) could not be traced to a source and are marked ⚠[확인 필요]",
@@ -235,7 +265,7 @@ pub(crate) fn run_career(
     };
     let exit_code = if !draft.failures.is_empty() {
         2
-    } else if strict && !findings.is_empty() {
+    } else if strict && (!findings.is_empty() || review_problems) {
         1
     } else {
         0

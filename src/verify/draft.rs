@@ -222,7 +222,9 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                     &mut sites,
                 );
             }
-            Block::ListItem { depth, text, lines } => {
+            Block::ListItem {
+                depth, text, lines, ..
+            } => {
                 parents.retain(|(parent_depth, _)| parent_depth < depth);
                 let parent = parents.last().map(|(_, text)| text.clone());
                 parents.push((*depth, text.clone()));
