@@ -387,7 +387,12 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
     // Rule 4 at document level: the one company the body names.
     let body_company: Option<&str> = {
         let mut counts: HashMap<&str, usize> = HashMap::new();
-        for block in &document.blocks {
+        let blocks = if matcher.names.is_empty() {
+            &[][..]
+        } else {
+            &document.blocks[..]
+        };
+        for block in blocks {
             let text = block_text(block);
             for (company, count) in matcher.mentions(&text) {
                 *counts.entry(company).or_insert(0) += count;

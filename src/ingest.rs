@@ -260,28 +260,11 @@ fn split_front_matter(text: &str, path: &str, warnings: &mut Vec<Warning>) -> (F
         return (FrontMatter::default(), 0);
     };
     let yaml = &text[yaml_start..yaml_end];
-    match serde_saphyr::from_str::<Option<RawFrontMatter>>(yaml) {
-        Ok(raw) => {
-            let raw = raw.unwrap_or_default();
-            let tags = match raw.tags {
-                Some(Tags::List(tags)) => tags.into_iter().map(Scalar::into_string).collect(),
-                Some(Tags::One(tags)) => tags
-                    .split(',')
-                    .map(|tag| tag.trim().to_string())
-                    .filter(|tag| !tag.is_empty())
-                    .collect(),
-                None => Vec::new(),
-            };
-            (
-                FrontMatter {
-                    title: raw.title.map(Scalar::into_string),
-                    date: raw.date.map(Scalar::into_string),
-                    tags,
-                    company: raw.company.map(Scalar::into_string),
-                },
-                body_start,
-            )
-        }
+    if let Some(front_matter) = simple_front_matter(yaml) {
+        return (front_matter, body_start);
+    }
+    match full_front_matter(yaml) {
+        Ok(front_matter) => (front_matter, body_start),
         Err(error) => {
             let line_in_yaml = error
                 .location()
@@ -298,6 +281,87 @@ fn split_front_matter(text: &str, path: &str, warnings: &mut Vec<Warning>) -> (F
             (FrontMatter::default(), body_start)
         }
     }
+}
+
+/// Front matter through the full YAML parser.
+fn full_front_matter(yaml: &str) -> Result<FrontMatter, serde_saphyr::Error> {
+    let raw = serde_saphyr::from_str::<Option<RawFrontMatter>>(yaml)?.unwrap_or_default();
+    let tags = match raw.tags {
+        Some(Tags::List(tags)) => tags.into_iter().map(Scalar::into_string).collect(),
+        Some(Tags::One(tags)) => tags
+            .split(',')
+            .map(|tag| tag.trim().to_string())
+            .filter(|tag| !tag.is_empty())
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(FrontMatter {
+        title: raw.title.map(Scalar::into_string),
+        date: raw.date.map(Scalar::into_string),
+        tags,
+        company: raw.company.map(Scalar::into_string),
+    })
+}
+
+/// A fast path for the front matter retrospectives actually have: flat
+/// `key: value` lines with plain or double-quoted scalars and `[a, b]` tag
+/// lists. Anything else (nesting, block scalars, anchors, escapes, lists
+/// in block style) returns `None` and goes to the full YAML parser, which
+/// also reports errors with their line.
+fn simple_front_matter(yaml: &str) -> Option<FrontMatter> {
+    let mut front_matter = FrontMatter::default();
+    for line in yaml.lines() {
+        let trimmed = line.trim_end();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if line.starts_with([' ', '\t', '-']) {
+            return None;
+        }
+        let (key, value) = trimmed.split_once(':')?;
+        let key = key.trim();
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            return None;
+        }
+        let value = value.trim();
+        if value.is_empty()
+            || value.contains(['\\', '&', '*', '{', '|', '>', '\'', '#', '!', '%', '@', '`'])
+        {
+            return None;
+        }
+        let scalar = |value: &str| -> Option<String> {
+            if let Some(inner) = value.strip_prefix('"') {
+                let inner = inner.strip_suffix('"')?;
+                (!inner.contains('"')).then(|| inner.to_string())
+            } else {
+                (!value.contains(['"', '[', ']', ':'])).then(|| value.to_string())
+            }
+        };
+        match key {
+            "title" => front_matter.title = Some(scalar(value)?),
+            "date" => front_matter.date = Some(scalar(value)?),
+            "company" => front_matter.company = Some(scalar(value)?),
+            "tags" => {
+                let inner = value.strip_prefix('[')?.strip_suffix(']')?;
+                front_matter.tags = inner
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|tag| !tag.is_empty())
+                    .map(scalar)
+                    .collect::<Option<Vec<_>>>()?;
+            }
+            _ => {
+                if value.starts_with('[') && !value.ends_with(']') {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(front_matter)
 }
 
 /// Maps byte offsets to 1-based line numbers.
@@ -725,6 +789,21 @@ mod tests {
         let (_, warnings) = parse_document(text, "bad.md".into(), "bad.md".into());
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].line >= 2, "{:?}", warnings[0]);
+    }
+
+    #[test]
+    fn simple_front_matter_agrees_with_the_yaml_parser() {
+        let samples = [
+            "title: \"2025년 연간 회고록 (2025.01 ~ 2025.12)\"\ndate: \"2025-12-31\"\ntags: [회고, 플라잉닥터, 연간회고, 2025년결산]\nbookmark: true\n",
+            "title: 주간 회고록\ndate: 2025-12-12\ntags: [회고, 모비닥]\ncompany: 플라잉닥터\npermalink: /Retrospective/a.html\n",
+        ];
+        for yaml in samples {
+            let fast = simple_front_matter(yaml).unwrap();
+            let slow = full_front_matter(yaml).unwrap();
+            assert_eq!(fast, slow, "{yaml}");
+        }
+        assert!(simple_front_matter("tags:\n  - a\n").is_none());
+        assert!(simple_front_matter("title: \"a\\\"b\"\n").is_none());
     }
 
     #[test]
