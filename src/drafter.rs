@@ -224,16 +224,40 @@ pub fn mark_unsupported(text: &str, claims: &[Claim]) -> String {
     if bad.is_empty() {
         return text.to_string();
     }
-    // Claims carry 1-based character columns on line 1 of `text`.
-    let mut out = String::with_capacity(text.len() + 64);
-    let characters: Vec<(usize, char)> = text.char_indices().collect();
-    let mut cursor = 0usize;
+    // Each claim is placed on the quantity with its surface nearest to its
+    // 1-based character column, so `20` is never marked inside `2024`.
+    let quantities = extract_quantities(text);
+    let mut spans: Vec<(usize, usize, &Claim)> = Vec::new();
     for claim in bad {
-        let Some(&(start, _)) = characters.get(claim.column.saturating_sub(1)) else {
-            continue;
-        };
-        let end = start + claim.text.len();
-        if start < cursor || text.get(start..end) != Some(claim.text.as_str()) {
+        let nearest = quantities
+            .iter()
+            .filter(|quantity| quantity.surface == claim.text)
+            .filter(|quantity| !spans.iter().any(|(start, _, _)| *start == quantity.start))
+            .min_by_key(|quantity| {
+                let column = text[..quantity.start].chars().count() + 1;
+                column.abs_diff(claim.column)
+            });
+        let span = nearest
+            .map(|quantity| (quantity.start, quantity.end))
+            .or_else(|| {
+                // Never leave a bad number unmarked: fall back to the nearest
+                // occurrence of its text.
+                text.match_indices(claim.text.as_str())
+                    .map(|(start, found)| (start, start + found.len()))
+                    .filter(|(start, _)| !spans.iter().any(|(taken, _, _)| taken == start))
+                    .min_by_key(|(start, _)| {
+                        (text[..*start].chars().count() + 1).abs_diff(claim.column)
+                    })
+            });
+        if let Some((start, end)) = span {
+            spans.push((start, end, claim));
+        }
+    }
+    spans.sort_by_key(|(start, _, _)| *start);
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut cursor = 0usize;
+    for (start, end, claim) in spans {
+        if start < cursor {
             continue;
         }
         out.push_str(&text[cursor..start]);
