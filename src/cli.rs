@@ -237,6 +237,10 @@ pub struct CareerArgs {
     /// Neither read nor write the response cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Send personal data (phones, e-mails, 주민등록번호, [privacy] names) as is,
+    /// even to an endpoint off this machine (by default it is replaced by placeholders).
+    #[arg(long)]
+    pub no_redact: bool,
     /// Print the selected facts, the rendered messages and token counts; call nothing.
     #[arg(long)]
     pub dry_run: bool,

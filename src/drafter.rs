@@ -18,6 +18,7 @@ use crate::prompt::{
     RepairProblem, ReplyBullet,
 };
 use crate::quantity::extract_quantities;
+use crate::redact::Redaction;
 use crate::verify::{verify_markdown, Claim, Status};
 
 /// How a draft was written.
@@ -382,6 +383,18 @@ pub async fn draft_with_model(
     period: Option<String>,
     settings: &ModelDrafting<'_>,
 ) -> Result<Draft, Error> {
+    draft_with_model_redacted(context, company_facts, period, settings, None).await
+}
+
+/// [`draft_with_model`], with personal data replaced by placeholders in
+/// every message sent (when `redaction` is set) and put back in the replies.
+pub async fn draft_with_model_redacted(
+    context: &Context,
+    company_facts: &[Fact],
+    period: Option<String>,
+    settings: &ModelDrafting<'_>,
+    redaction: Option<&Redaction>,
+) -> Result<Draft, Error> {
     let company_period = context.company_period.clone();
     let results: Vec<Result<Section, (String, String)>> = stream::iter(context.projects.iter())
         .map(|project| {
@@ -393,6 +406,7 @@ pub async fn draft_with_model(
                     project,
                     company_facts,
                     settings,
+                    redaction,
                 )
                 .await
                 .map_err(|error| (project.title.clone(), format!("{error:#}")))
@@ -418,11 +432,34 @@ pub async fn draft_with_model(
     })
 }
 
+/// A model reply: its text (placeholders restored) and whether the server
+/// cut it off (`finish_reason: length`).
+struct Asked {
+    content: String,
+    cut_off: bool,
+}
+
+/// Sends `messages` (redacted first when `redaction` is set) and returns the
+/// reply with placeholders restored. A reply that does not parse against
+/// `allowed` is dropped from the response cache, so a later run asks again
+/// instead of replaying it.
 async fn ask(
     client: &ModelClient,
     messages: Vec<ChatMessage>,
     temperature: f32,
-) -> Result<String, Error> {
+    redaction: Option<&Redaction>,
+    allowed: &HashSet<String>,
+) -> Result<Asked, Error> {
+    let messages = match redaction {
+        Some(redaction) => messages
+            .into_iter()
+            .map(|message| ChatMessage {
+                role: message.role,
+                content: redaction.redact(&message.content),
+            })
+            .collect(),
+        None => messages,
+    };
     let request = ChatRequest {
         messages,
         temperature,
@@ -433,7 +470,17 @@ async fn ask(
         }),
     };
     let reply = client.complete(&request).await?;
-    Ok(reply.content)
+    let content = match redaction {
+        Some(redaction) => redaction.restore(&reply.content),
+        None => reply.content,
+    };
+    if parse_reply(&content, allowed).is_err() {
+        client.forget(&request);
+    }
+    Ok(Asked {
+        content,
+        cut_off: reply.finish_reason.as_deref() == Some("length"),
+    })
 }
 
 async fn model_section(
@@ -442,6 +489,7 @@ async fn model_section(
     project: &Project,
     company_facts: &[Fact],
     settings: &ModelDrafting<'_>,
+    redaction: Option<&Redaction>,
 ) -> Result<Section, Error> {
     let input = DraftInput::from_project(company, company_period, project);
     let allowed: HashSet<String> = project
@@ -450,7 +498,15 @@ async fn model_section(
         .map(|selected| selected.fact.id.clone())
         .collect();
     let messages = settings.prompts.draft_messages(&input)?;
-    let content = ask(&settings.client, messages.clone(), settings.temperature).await?;
+    let content = ask(
+        &settings.client,
+        messages.clone(),
+        settings.temperature,
+        redaction,
+        &allowed,
+    )
+    .await?
+    .content;
     let (mut reply, mut conversation, mut last_content) = match parse_reply(&content, &allowed) {
         Ok(reply) => (reply, messages, content),
         Err(error) => {
@@ -459,10 +515,25 @@ async fn model_section(
                 reply: content.clone(),
                 error: error.to_string(),
             })?;
-            let content = ask(&settings.client, reask.clone(), settings.temperature).await?;
+            let asked = ask(
+                &settings.client,
+                reask.clone(),
+                settings.temperature,
+                redaction,
+                &allowed,
+            )
+            .await?;
+            let content = asked.content;
             let reply = parse_reply(&content, &allowed).map_err(|error| Error::Input {
-                path: project.title.clone().into(),
-                message: format!("the model's reply is still invalid after a re-ask: {error}"),
+                path: settings.client.endpoint().display_url().into(),
+                message: format!(
+                    "the reply is still invalid after a re-ask{}: {error}",
+                    if asked.cut_off {
+                        " (cut off: finish_reason `length`)"
+                    } else {
+                        ""
+                    }
+                ),
             })?;
             (reply, reask, content)
         }
@@ -490,7 +561,15 @@ async fn model_section(
             problems,
             cited,
         })?;
-        let content = ask(&settings.client, repair.clone(), settings.temperature).await?;
+        let content = ask(
+            &settings.client,
+            repair.clone(),
+            settings.temperature,
+            redaction,
+            &allowed,
+        )
+        .await?
+        .content;
         // A repair that comes back invalid keeps the first reply (then marked).
         if let Ok(repaired) = parse_reply(&content, &allowed) {
             reply = repaired;

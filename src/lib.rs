@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod llm;
 pub mod prompt;
 pub mod quantity;
+pub mod redact;
 pub mod render;
 pub mod resume;
 pub mod verify;

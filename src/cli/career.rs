@@ -12,13 +12,14 @@ use super::{
 };
 use crate::config::Profile;
 use crate::context::{build_context, ContextOptions, TokenCounter};
-use crate::drafter::{draft_offline, draft_with_model, period_line, ModelDrafting};
+use crate::drafter::{draft_offline, draft_with_model_redacted, period_line, ModelDrafting};
 use crate::error::Error;
 use crate::llm::{
     default_cache_dir, format_call_log, read_call_log, ClientSettings, Endpoint, ModelClient,
     Secret,
 };
 use crate::prompt::{DraftInput, PromptSet};
+use crate::redact::{is_loopback_url, looks_like_instruction, Redaction};
 use crate::render::career::{
     render_draft_json, render_draft_markdown, render_dry_run, PlannedCall,
 };
@@ -98,10 +99,12 @@ pub(crate) fn run_career(
 ) -> Result<Outcome, Error> {
     let (facts, warnings) = load_facts(profile, args.content.as_deref(), strict)?;
     let company = resolve_company(profile, &facts, &args.company)?;
-    let company_facts: Vec<_> = facts
+    // Facts that read as instructions to a model are neither sent nor
+    // accepted as support for a number (see `redact::looks_like_instruction`).
+    let (instructions, company_facts): (Vec<_>, Vec<_>) = facts
         .into_iter()
         .filter(|fact| fact.company == company)
-        .collect();
+        .partition(|fact| looks_like_instruction(&fact.text));
 
     let encoding = args
         .encoding
@@ -127,7 +130,27 @@ pub(crate) fn run_career(
 
     let choice = choose_model(profile, args.model.as_deref(), args.base_url.as_deref());
     let prompts_dir = args.prompts.clone().or_else(|| profile.prompts.clone());
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = instructions
+        .iter()
+        .map(|fact| {
+            format!(
+                "warning: {}:{}: left out: reads as an instruction to the model, not a record of work",
+                fact.source.path, fact.source.line_start
+            )
+        })
+        .collect();
+    // Personal data is replaced by placeholders before anything is sent to
+    // an endpoint off this machine. DRAFT_FORCE_REDACT=1 (for tests) redacts
+    // for a loopback endpoint too.
+    let force_redact = std::env::var_os("DRAFT_FORCE_REDACT").is_some_and(|value| value == "1");
+    let redaction = (!args.no_redact
+        && (force_redact || !is_loopback_url(&choice.endpoint.base_url)))
+    .then(|| {
+        Redaction::with_texts(
+            &profile.privacy.names,
+            company_facts.iter().map(|fact| fact.text.as_str()),
+        )
+    });
 
     if args.dry_run {
         let prompts = PromptSet::load(prompts_dir.as_deref())?;
@@ -135,7 +158,12 @@ pub(crate) fn run_career(
         for project in &context.projects {
             let input =
                 DraftInput::from_project(&company, context.company_period.as_ref(), project);
-            let messages = prompts.draft_messages(&input)?;
+            let mut messages = prompts.draft_messages(&input)?;
+            if let Some(redaction) = &redaction {
+                for message in &mut messages {
+                    message.content = redaction.redact(&message.content);
+                }
+            }
             let tokens = messages
                 .iter()
                 .map(|message| counter.count(&message.content))
@@ -145,6 +173,16 @@ pub(crate) fn run_career(
                 messages,
                 tokens,
             });
+        }
+        if let Some(redaction) = redaction
+            .as_ref()
+            .filter(|redaction| redaction.replaced_count() > 0)
+        {
+            notes.push(format!(
+                "note: {} piece(s) of personal data are replaced by placeholders in the messages \
+                 (the endpoint is not on this machine); --no-redact sends them as they are",
+                redaction.replaced_count()
+            ));
         }
         let endpoint = (!args.offline && choice.configured).then(|| {
             format!(
@@ -190,11 +228,12 @@ pub(crate) fn run_career(
                 path: PathBuf::from("<runtime>"),
                 message: format!("cannot start the async runtime: {source}"),
             })?;
-        let draft = runtime.block_on(draft_with_model(
+        let draft = runtime.block_on(draft_with_model_redacted(
             &context,
             &company_facts,
             period,
             &drafting,
+            redaction.as_ref(),
         ))?;
         notes.push(format!(
             "note: {} model call(s) sent to {}; the rest came from the cache",
@@ -243,19 +282,24 @@ pub(crate) fn run_career(
             findings.len()
         ));
     }
-    if !draft.failures.is_empty() {
+    for failure in &draft.failures {
         notes.push(format!(
-            "warning: {} project(s) could not be drafted: {}",
-            draft.failures.len(),
-            draft
-                .failures
-                .iter()
-                .map(|failure| format!("{} ({})", failure.title, failure.reason))
-                .collect::<Vec<_>>()
-                .join("; ")
+            "error: project `{}` could not be drafted: {}",
+            failure.title,
+            failure.reason.replace('\n', " ")
         ));
     }
     let stdout = match &args.output {
+        // A partial draft never replaces the file: the projects that worked
+        // are in the response cache, so a re-run costs only the failed ones.
+        Some(path) if !draft.failures.is_empty() => {
+            notes.push(format!(
+                "not writing {}: {} project(s) failed (the others are cached; run again)",
+                path.display(),
+                draft.failures.len()
+            ));
+            String::new()
+        }
         Some(path) => {
             write_atomically(path, rendered.as_bytes())?;
             notes.push(format!("wrote {}", path.display()));

@@ -418,6 +418,18 @@ impl ModelClient {
         &self.inner.endpoint
     }
 
+    /// Drops the cached reply to `request`, if there is one: for a reply
+    /// that arrived whole but that the caller cannot use (it breaks the
+    /// schema, it was cut off), so a later run asks again instead of
+    /// replaying it. Best effort: a missing entry or a failed removal is
+    /// ignored (the entry is then only a stale miss-in-waiting).
+    pub fn forget(&self, request: &ChatRequest) {
+        if let Some(dir) = &self.inner.settings.cache_dir {
+            let path = cache::entry_path(dir, &cache::key(&self.inner.endpoint, request));
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
     async fn complete_without_log(&self, request: &ChatRequest) -> Result<ChatReply, LlmError> {
         let cache = self
             .inner

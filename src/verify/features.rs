@@ -68,54 +68,6 @@ impl Hasher for FastHasher {
 
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-/// Particles and endings dropped from the end of a word, longest first.
-/// One-letter particles are only dropped from words of three letters or more,
-/// so that `증가`, `추가`, `평가` keep their last letter.
-const PARTICLES: &[&str] = &[
-    "에서는",
-    "으로는",
-    "으로써",
-    "으로서",
-    "에게서",
-    "이라는",
-    "에서의",
-    "으로의",
-    "까지의",
-    "에서도",
-    "이라고",
-    "에서",
-    "으로",
-    "에게",
-    "한테",
-    "까지",
-    "부터",
-    "처럼",
-    "보다",
-    "이나",
-    "라는",
-    "로서",
-    "로써",
-    "와의",
-    "과의",
-    "에는",
-    "에도",
-    "이며",
-    "이고",
-    "의",
-    "은",
-    "는",
-    "이",
-    "가",
-    "을",
-    "를",
-    "에",
-    "와",
-    "과",
-    "도",
-    "로",
-    "만",
-    "나",
-];
 
 /// Words that carry no subject: qualifiers (they live in the quantity),
 /// conjunctions and very general function words.
@@ -213,8 +165,13 @@ pub(crate) struct Token {
     pub segment: usize,
 }
 
-fn is_word_char(character: char) -> bool {
-    character.is_alphanumeric() || character == '%' || character == '_'
+/// Letters, digits, `%` and `_`; Hangul syllables and ASCII take a fast path
+/// (the general Unicode test is slow and runs for every character of the corpus).
+pub(crate) fn is_word_char(character: char) -> bool {
+    if character.is_ascii() {
+        return character.is_ascii_alphanumeric() || character == '%' || character == '_';
+    }
+    ('\u{AC00}'..='\u{D7A3}').contains(&character) || character.is_alphanumeric()
 }
 
 fn break_weight(character: char) -> f32 {
@@ -337,17 +294,48 @@ pub(crate) fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
     }
 }
 
-/// Drops one trailing particle (see [`PARTICLES`]).
+/// Drops one trailing particle or ending (`요청을` → `요청`, `인스턴스가` →
+/// `인스턴스`). A one-letter particle is only dropped from words of three
+/// letters or more (or when what is left is a stopword such as `수`), so that
+/// `증가`, `추가`, `평가` keep their last letter.
 pub(crate) fn stem(word: &str) -> &str {
-    let length = word.chars().count();
-    for particle in PARTICLES {
+    // Particles grouped by their last letter; most words end otherwise.
+    let Some(last) = word.chars().next_back() else {
+        return word;
+    };
+    let candidates: &[&str] = match last {
+        '는' => &["에서는", "으로는", "이라는", "라는", "는"],
+        '써' => &["으로써", "로써"],
+        '서' => &["에게서", "으로서", "에서", "로서"],
+        '의' => &["에서의", "으로의", "까지의", "와의", "과의", "의"],
+        '도' => &["에서도", "에도", "도"],
+        '고' => &["이라고", "이고"],
+        '로' => &["으로", "로"],
+        '게' => &["에게"],
+        '테' => &["한테"],
+        '지' => &["까지"],
+        '터' => &["부터"],
+        '럼' => &["처럼"],
+        '다' => &["보다"],
+        '나' => &["이나", "나"],
+        '며' => &["이며"],
+        '은' => &["은"],
+        '이' => &["이"],
+        '가' => &["가"],
+        '을' => &["을"],
+        '를' => &["를"],
+        '에' => &["에"],
+        '와' => &["와"],
+        '과' => &["과"],
+        '만' => &["만"],
+        _ => return word,
+    };
+    for particle in candidates {
         if let Some(stemmed) = word.strip_suffix(particle) {
-            let particle_length = particle.chars().count();
-            let kept = length - particle_length;
+            let particle_length = particle.len() / 3;
+            let kept = stemmed.chars().count();
             let leaves_stopword = kept == 1 && is_stopword(stemmed);
-            if (particle_length == 1 && (kept >= 2 || leaves_stopword))
-                || (particle_length > 1 && kept >= 1)
-            {
+            if (particle_length == 1 && (kept >= 2 || leaves_stopword)) || (particle_length > 1 && kept >= 1) {
                 return stemmed;
             }
         }
@@ -356,7 +344,18 @@ pub(crate) fn stem(word: &str) -> &str {
 }
 
 pub(crate) fn is_stopword(word: &str) -> bool {
-    STOPWORDS.iter().any(|stop| stop.eq_ignore_ascii_case(word))
+    // Stopwords are at most three Hangul letters (9 bytes) long.
+    if word.len() > 9 {
+        return false;
+    }
+    static SET: std::sync::OnceLock<
+        std::collections::HashSet<&'static str, BuildHasherDefault<FastHasher>>,
+    > = std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| STOPWORDS.iter().copied().collect());
+    if word.is_ascii() && word.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        return set.contains(word.to_ascii_lowercase().as_str());
+    }
+    set.contains(word)
 }
 
 const BIGRAM_TAG: u64 = 1 << 63;
@@ -408,14 +407,15 @@ pub(crate) fn canonical(word: &str) -> Option<&'static str> {
         .map(|(_, canonical)| *canonical)
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One step of FNV-1a over a lower-cased byte.
+fn fnv_step(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+}
+
 fn word_feature(word: &str) -> Feature {
-    // FNV-1a over the lower-cased bytes.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in word.bytes() {
-        hash ^= u64::from(byte.to_ascii_lowercase());
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    WORD_TAG | (hash >> 2)
+    WORD_TAG | (word.bytes().fold(FNV_OFFSET, fnv_step) >> 2)
 }
 
 fn letters_features(run: &str, emit: &mut impl FnMut(Feature)) {
@@ -517,6 +517,162 @@ pub(crate) fn clean_label(label: &str) -> String {
         }
     }
     out
+}
+
+/// The claims' features, for the scan of a whole corpus: a bitset of the
+/// first letters of their bigrams rejects most letter pairs with one bit test.
+pub(crate) struct Dictionary {
+    pub ids: FastMap<Feature, u32>,
+    first_letters: Vec<u64>,
+    table: FeatureTable,
+}
+
+/// An open-addressing table from features to ids: the corpus scan looks up
+/// nearly every letter pair, and this is several times cheaper than a general
+/// hash map. Features are never 0 (their tag bits are set), so 0 marks a free slot.
+struct FeatureTable {
+    keys: Vec<u64>,
+    ids: Vec<u32>,
+    mask: usize,
+}
+
+impl FeatureTable {
+    fn new(entries: &FastMap<Feature, u32>) -> FeatureTable {
+        let size = (entries.len() * 4).next_power_of_two().max(64);
+        let mut table = FeatureTable {
+            keys: vec![0; size],
+            ids: vec![0; size],
+            mask: size - 1,
+        };
+        for (&feature, &id) in entries {
+            let mut slot = table.slot(feature);
+            while table.keys[slot] != 0 {
+                slot = (slot + 1) & table.mask;
+            }
+            table.keys[slot] = feature;
+            table.ids[slot] = id;
+        }
+        table
+    }
+
+    fn slot(&self, feature: Feature) -> usize {
+        (feature.wrapping_mul(SEED) >> 40) as usize & self.mask
+    }
+
+    fn get(&self, feature: Feature) -> Option<u32> {
+        let mut slot = self.slot(feature);
+        loop {
+            let key = self.keys[slot];
+            if key == feature {
+                return Some(self.ids[slot]);
+            }
+            if key == 0 {
+                return None;
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+}
+
+impl Dictionary {
+    pub fn new(ids: FastMap<Feature, u32>) -> Self {
+        let mut first_letters = vec![0u64; (0x11_0000 / 64) + 1];
+        for feature in ids.keys() {
+            if feature & (3 << 62) == BIGRAM_TAG {
+                let first = ((feature >> 21) & 0x1f_ffff) as usize;
+                first_letters[first / 64] |= 1 << (first % 64);
+            }
+        }
+        let table = FeatureTable::new(&ids);
+        Dictionary {
+            ids,
+            first_letters,
+            table,
+        }
+    }
+
+    fn may_start_bigram(&self, letter: char) -> bool {
+        let code = letter as usize;
+        self.first_letters[code / 64] & (1 << (code % 64)) != 0
+    }
+
+    /// Calls `visit` with the id of every claim feature found in `text` (ids
+    /// may repeat). Equivalent to tokenizing and calling [`for_each_feature`]
+    /// on each word, up to extra bigrams across particles, which no claim
+    /// has. Hangul bigrams are looked up as the letters go by; only words
+    /// with digits or Latin letters are looked at whole.
+    pub fn scan(&self, text: &str, mut visit: impl FnMut(u32)) {
+        let table = &self.table;
+        let mut emit = |feature: Feature| {
+            if let Some(id) = table.get(feature) {
+                visit(id);
+            }
+        };
+        let mut word_start: Option<usize> = None;
+        let mut letters = 0usize;
+        let mut has_digit = false;
+        let mut has_ascii = false;
+        let mut has_other = false;
+        let mut previous: Option<char> = None;
+        let mut first = ' ';
+        let mut characters = text.char_indices().peekable();
+        loop {
+            let next = characters.next();
+            let (offset, character) = next.unwrap_or((text.len(), ' '));
+            let decimal_point = character == '.'
+                && previous.is_some_and(|p| p.is_ascii_digit())
+                && characters.peek().is_some_and(|(_, n)| n.is_ascii_digit());
+            if next.is_some() && (is_word_char(character) || decimal_point) {
+                if word_start.is_none() {
+                    word_start = Some(offset);
+                    letters = 0;
+                    has_digit = false;
+                    has_ascii = false;
+                    has_other = false;
+                    first = character;
+                    previous = None;
+                }
+                letters += 1;
+                if character.is_ascii() {
+                    has_ascii = true;
+                    has_digit |= character.is_ascii_digit();
+                } else {
+                    has_other = true;
+                    if let Some(before) = previous.filter(|before| !before.is_ascii()) {
+                        if self.may_start_bigram(before) {
+                            emit(BIGRAM_TAG | (u64::from(before) << 21) | u64::from(character));
+                        }
+                    }
+                }
+                previous = Some(character);
+                continue;
+            }
+            if let Some(start) = word_start.take() {
+                let word = &text[start..offset];
+                let alias_start = matches!(first, '프' | '레' | '캐' | '오' | '전' | '합');
+                if has_digit {
+                    let stemmed = stem(word);
+                    if let Some(year) = year_of(stemmed) {
+                        emit(year_feature(year));
+                    } else {
+                        emit(word_feature(stemmed));
+                    }
+                } else if has_ascii && !has_other && !alias_start && canonical(word).is_none() {
+                    if !is_stopword(word) {
+                        emit(word_feature(word));
+                    }
+                } else if has_ascii || alias_start {
+                    for_each_feature(stem(word), &mut emit);
+                } else if letters == 1 {
+                    emit(UNIGRAM_TAG | u64::from(first));
+                }
+            }
+            previous = None;
+            if next.is_none() {
+                break;
+            }
+        }
+    }
 }
 
 /// A weighted bag of features; each feature keeps its highest weight.
@@ -739,7 +895,7 @@ mod tests {
 
     #[test]
     fn adjacent_words_weigh_most() {
-        let text = "기존 메인페이지 응답시간 600ms, 다른 이야기";
+        let text = "기존 메인페이지 응답시간 600ms. 다른 이야기";
         let tokenized = TokenizedText::new(text);
         let start = text.find("600ms").unwrap_or(0);
         let mut bag = Bag::default();

@@ -18,8 +18,7 @@ use crate::facts::{role_of_label, Fact, FactKind};
 use super::derive::{derive, Cues, Operand};
 use super::draft::Site;
 use super::features::{
-    clean_label, for_each_feature, for_each_word, year_feature, Bag, FastMap, Feature,
-    TokenizedText,
+    clean_label, for_each_feature, year_feature, Bag, Dictionary, FastMap, Feature, TokenizedText,
 };
 use super::tolerance::{compare, same_digits_other_unit, written, Comparison, Stated};
 use super::{Claim, Family, SourceRef, Status};
@@ -28,6 +27,9 @@ use super::{Claim, Family, SourceRef, Status};
 const FAMILY_CANDIDATES: usize = 24;
 /// Facts kept per claim by coarse score whatever their quantities (derivation operands).
 const OPERAND_CANDIDATES: usize = 12;
+/// A feature in more than this share of the scanned facts is "common" for the
+/// coarse pass.
+const COMMON_SHARE: f32 = 0.3;
 /// Facts kept per claim that state a value in the claim's window.
 const VALUE_CANDIDATES: usize = 32;
 
@@ -101,18 +103,32 @@ impl PartialOrd for Ranked {
     }
 }
 
-fn push_bounded(heap: &mut BinaryHeap<Ranked>, item: Ranked, capacity: usize) {
-    if heap.len() < capacity {
-        heap.push(item);
-    } else if heap.peek().is_some_and(|lowest| item.score > lowest.score) {
-        heap.pop();
-        heap.push(item);
+/// The best `capacity` facts seen so far, with the score a new fact must beat
+/// once full (checked without touching the heap: most facts fall below it).
+#[derive(Clone, Default)]
+struct Best {
+    heap: BinaryHeap<Ranked>,
+    floor: f32,
+}
+
+impl Best {
+    fn offer(&mut self, item: Ranked, capacity: usize) {
+        if self.heap.len() < capacity {
+            self.heap.push(item);
+            if self.heap.len() == capacity {
+                self.floor = self.heap.peek().map(|lowest| lowest.score).unwrap_or(0.0);
+            }
+        } else if item.score > self.floor {
+            self.heap.pop();
+            self.heap.push(item);
+            self.floor = self.heap.peek().map(|lowest| lowest.score).unwrap_or(0.0);
+        }
     }
 }
 
 /// Best first.
-fn into_sorted(heap: BinaryHeap<Ranked>) -> Vec<Ranked> {
-    let mut items = heap.into_vec();
+fn into_sorted(best: Best) -> Vec<Ranked> {
+    let mut items = best.heap.into_vec();
     items.sort_by(|left, right| {
         right
             .score
@@ -150,19 +166,66 @@ struct Index<'a> {
 }
 
 /// The value window of a claim: any source value outside it cannot be
-/// admitted by the tolerance rule (it is generous on purpose).
+/// admitted by the tolerance rule (one rounding step and 5% either side,
+/// which covers rounding, truncation, `약` and bounds).
 fn window(site: &Site) -> (f64, f64) {
     let quantity = &site.quantity;
     let precision = written(quantity);
     let low = quantity.base_value;
     let high = quantity.base_max.unwrap_or(low);
-    let slack = 2.0 * precision.rounding.max(precision.precision);
-    let low_bound = (low - slack - 0.15 * low.abs()).min(low * 0.85);
-    let high_bound = (high + slack + 0.15 * high.abs()).max(high / 0.85);
+    let step = precision.rounding.max(precision.precision);
+    let low_bound = low - step - 0.05 * low.abs();
+    let high_bound = high + step + 0.05 * high.abs();
     (low_bound, high_bound)
 }
 
 const FAMILIES: usize = 7;
+
+/// Claims' value windows of one family, cut at every window end into
+/// segments, each with the claims whose window overlaps it: one binary search
+/// finds the claims a stated value may concern.
+struct Segments {
+    /// Sorted, distinct window ends.
+    ends: Vec<f64>,
+    /// Claims overlapping `[ends[i], ends[i + 1])`; the last entry is for
+    /// values at or above the last end.
+    claims: Vec<Vec<u32>>,
+}
+
+impl Segments {
+    fn new(windows: &[(f64, f64, u32)]) -> Segments {
+        let mut ends: Vec<f64> = windows.iter().flat_map(|(low, high, _)| [*low, *high]).collect();
+        ends.sort_by(f64::total_cmp);
+        ends.dedup();
+        let claims = (0..ends.len())
+            .map(|index| {
+                let start = ends[index];
+                let end = ends.get(index + 1).copied().unwrap_or(f64::INFINITY);
+                windows
+                    .iter()
+                    .filter(|(low, high, _)| *low < end && *high >= start)
+                    .map(|(_, _, claim)| *claim)
+                    .collect()
+            })
+            .collect();
+        Segments { ends, claims }
+    }
+
+    /// Calls `visit` with each claim whose window overlaps `[low, high]` (a
+    /// claim may come more than once).
+    fn claims_between(&self, low: f64, high: f64, mut visit: impl FnMut(u32)) {
+        if self.ends.is_empty() || high < self.ends[0] {
+            return;
+        }
+        let first = self.ends.partition_point(|end| *end <= low).saturating_sub(1);
+        let last = self.ends.partition_point(|end| *end <= high).saturating_sub(1);
+        for segment in &self.claims[first..=last.max(first)] {
+            for claim in segment {
+                visit(*claim);
+            }
+        }
+    }
+}
 
 fn family_index(family: Family) -> usize {
     family.bit().trailing_zeros() as usize
@@ -184,20 +247,15 @@ impl<'a> Index<'a> {
             }
         }
 
-        // Value windows per family, sorted by their low end.
+        let dictionary = Dictionary::new(dictionary);
+
+        // Value windows per family, as elementary segments between their ends.
         let mut windows: Vec<Vec<(f64, f64, u32)>> = vec![Vec::new(); FAMILIES];
         for (claim, site) in sites.iter().enumerate() {
             let (low, high) = window(site);
             windows[family_index(Family::of(&site.quantity))].push((low, high, claim as u32));
         }
-        let mut widest = [0f64; FAMILIES];
-        for (family, list) in windows.iter_mut().enumerate() {
-            list.sort_by(|left, right| left.0.total_cmp(&right.0));
-            widest[family] = list
-                .iter()
-                .map(|(low, high, _)| high - low)
-                .fold(0.0, f64::max);
-        }
+        let segments: Vec<Segments> = windows.iter().map(|list| Segments::new(list)).collect();
 
         // Pass 1: which claim features each fact has, document frequencies, value hits.
         let feature_count = postings.len();
@@ -206,6 +264,7 @@ impl<'a> Index<'a> {
         let mut present: Vec<u32> = Vec::new();
         let mut spans: Vec<(u32, u32, u32, u8)> = Vec::new();
         let mut value_hits: Vec<(u32, u32)> = Vec::new();
+        let mut repeated: FastMap<u64, Vec<u32>> = FastMap::default();
         for (fact_index, fact) in facts.iter().enumerate() {
             if fact.quantities.is_empty() {
                 continue;
@@ -213,27 +272,38 @@ impl<'a> Index<'a> {
             let marker = fact_index as u32;
             let start = present.len() as u32;
             {
-                let mut visit = |word: &str| {
-                    for_each_feature(word, |feature| {
-                        if let Some(&id) = dictionary.get(&feature) {
-                            let seen = &mut stamp[id as usize];
-                            if *seen != marker {
-                                *seen = marker;
-                                document_frequency[id as usize] += 1;
-                                present.push(id);
-                            }
-                        }
-                    })
+                let mut visit = |id: u32| {
+                    let seen = &mut stamp[id as usize];
+                    if *seen != marker {
+                        *seen = marker;
+                        document_frequency[id as usize] += 1;
+                        present.push(id);
+                    }
                 };
-                for_each_word(&fact.text, &mut visit);
+                dictionary.scan(&fact.text, &mut visit);
+                // Titles and labels repeat across many facts: scan each once.
+                let mut scan_repeated = |text: &str, visit: &mut dyn FnMut(u32)| {
+                    let key = text.bytes().fold(0u64, |hash, byte| {
+                        (hash.rotate_left(5) ^ u64::from(byte))
+                            .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+                    });
+                    let ids = repeated.entry(key).or_insert_with(|| {
+                        let mut ids = Vec::new();
+                        dictionary.scan(text, |id| ids.push(id));
+                        ids
+                    });
+                    for id in ids.iter() {
+                        visit(*id);
+                    }
+                };
                 if let Some(project) = &fact.project {
-                    for_each_word(project, &mut visit);
+                    scan_repeated(project, &mut visit);
                 }
                 let mut last_label: Option<&str> = None;
                 for quantity in &fact.quantities {
                     if let Some(label) = quantity.label.as_deref() {
                         if last_label != Some(label) {
-                            for_each_word(label, &mut visit);
+                            scan_repeated(label, &mut visit);
                             last_label = Some(label);
                         }
                     }
@@ -244,22 +314,9 @@ impl<'a> Index<'a> {
                 let family = Family::of(quantity);
                 mask |= family.bit();
                 let index = family_index(family);
-                let list = &windows[index];
-                if list.is_empty() {
-                    continue;
-                }
                 let low = quantity.base_value;
                 let high = quantity.base_max.unwrap_or(low);
-                // Windows whose low end is at most `high`; scan back while they may still reach `low`.
-                let end = list.partition_point(|(window_low, _, _)| *window_low <= high);
-                for &(window_low, window_high, claim) in list[..end].iter().rev() {
-                    if window_low < low - widest[index] {
-                        break;
-                    }
-                    if window_high >= low {
-                        value_hits.push((marker, claim));
-                    }
-                }
+                segments[index].claims_between(low, high, |claim| value_hits.push((marker, claim)));
             }
             spans.push((marker, start, present.len() as u32, mask));
         }
@@ -284,6 +341,7 @@ impl<'a> Index<'a> {
                 let mut denominator = 0.0;
                 for (&feature, &weight) in &site.context.weights {
                     let weight_idf = dictionary
+                        .ids
                         .get(&feature)
                         .map(|&id| idf[id as usize])
                         .unwrap_or(0.0)
@@ -301,14 +359,33 @@ impl<'a> Index<'a> {
             })
             .collect();
 
-        // Pass 2: coarse scores, best facts per claim.
+        // Pass 2: coarse scores, best facts per claim. A feature found in a
+        // large share of the facts tells little and touches every claim that
+        // has it; it is left out of the coarse score of claims that have rarer ones.
+        let common_above = (COMMON_SHARE * scanned).max(16.0);
+        let has_rare: Vec<bool> = sites
+            .iter()
+            .map(|site| {
+                site.context.weights.keys().any(|feature| {
+                    dictionary
+                        .ids
+                        .get(feature)
+                        .is_some_and(|&id| (document_frequency[id as usize] as f32) <= common_above)
+                })
+            })
+            .collect();
+        for (id, list) in postings.iter_mut().enumerate() {
+            if document_frequency[id] as f32 > common_above {
+                list.retain(|(claim, _)| !has_rare[*claim as usize]);
+            }
+        }
         let related: Vec<u8> = sites
             .iter()
             .map(|site| Family::of(&site.quantity).related())
             .collect();
-        let mut family_heaps: Vec<BinaryHeap<Ranked>> = vec![BinaryHeap::new(); claim_count];
-        let mut operand_heaps: Vec<BinaryHeap<Ranked>> = vec![BinaryHeap::new(); claim_count];
-        let mut value_heaps: Vec<BinaryHeap<Ranked>> = vec![BinaryHeap::new(); claim_count];
+        let mut family_heaps: Vec<Best> = vec![Best::default(); claim_count];
+        let mut operand_heaps: Vec<Best> = vec![Best::default(); claim_count];
+        let mut value_heaps: Vec<Best> = vec![Best::default(); claim_count];
         let mut accumulator = vec![0f32; claim_count];
         let mut touched: Vec<u32> = Vec::new();
         let mut hit = 0usize;
@@ -339,11 +416,7 @@ impl<'a> Index<'a> {
                     } else {
                         0.0
                     };
-                    push_bounded(
-                        &mut value_heaps[claim as usize],
-                        Ranked { score, fact },
-                        VALUE_CANDIDATES,
-                    );
+                    value_heaps[claim as usize].offer(Ranked { score, fact }, VALUE_CANDIDATES);
                 }
                 hit += 1;
             }
@@ -351,17 +424,9 @@ impl<'a> Index<'a> {
                 let index = claim as usize;
                 let score = accumulator[index] / claims[index].denominator.max(f32::MIN_POSITIVE);
                 accumulator[index] = 0.0;
-                push_bounded(
-                    &mut operand_heaps[index],
-                    Ranked { score, fact },
-                    OPERAND_CANDIDATES,
-                );
+                operand_heaps[index].offer(Ranked { score, fact }, OPERAND_CANDIDATES);
                 if mask & related[index] != 0 {
-                    push_bounded(
-                        &mut family_heaps[index],
-                        Ranked { score, fact },
-                        FAMILY_CANDIDATES,
-                    );
+                    family_heaps[index].offer(Ranked { score, fact }, FAMILY_CANDIDATES);
                 }
             }
             touched.clear();

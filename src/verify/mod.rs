@@ -290,8 +290,11 @@ impl Family {
             Dimension::Ratio => Family::Ratio,
             Dimension::Size => Family::Size,
             Dimension::Count | Dimension::Number => {
-                let unit = quantity.base_unit.to_lowercase();
-                if MONEY_UNITS.contains(&unit.as_str()) {
+                let unit = quantity.base_unit.as_str();
+                if MONEY_UNITS
+                    .iter()
+                    .any(|money| money.eq_ignore_ascii_case(unit))
+                {
                     Family::Money
                 } else {
                     Family::Count

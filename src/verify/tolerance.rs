@@ -78,16 +78,13 @@ pub(crate) struct Written {
 pub(crate) fn written(quantity: &Quantity) -> Written {
     let surface = quantity.surface.as_str();
     let factor = unit_factor(quantity);
-    let Some((digits, end)) = last_number(surface) else {
+    let Some(((digits, count), decimals, end)) = last_number(surface) else {
         return Written {
             precision: factor,
             rounding: factor,
         };
     };
-    let (integer, decimals) = match digits.split_once('.') {
-        Some((integer, fraction)) => (integer.to_string(), fraction.len()),
-        None => (digits.clone(), 0),
-    };
+    let integer = std::str::from_utf8(&digits[..count]).unwrap_or("");
     let multiplier = multiplier_after(&surface[end..]);
     let precision_written = 10f64.powi(-(decimals as i32)) * multiplier;
     let precision = precision_written * factor;
@@ -119,26 +116,30 @@ fn unit_factor(quantity: &Quantity) -> f64 {
     }
 }
 
-/// The last run of digits (with `,` and `.`) in `surface`, commas removed,
-/// and the byte offset just past it.
-fn last_number(surface: &str) -> Option<(String, usize)> {
+/// The last run of digits (with `,` and `.`) in `surface`: its integer
+/// digits (commas removed, at most 20 kept), the number of decimals, and the
+/// byte offset just past it.
+fn last_number(surface: &str) -> Option<(([u8; 20], usize), usize, usize)> {
     let bytes = surface.as_bytes();
     let last_digit = bytes.iter().rposition(u8::is_ascii_digit)?;
     let mut start = last_digit;
-    while start > 0
-        && (bytes[start - 1].is_ascii_digit()
-            || bytes[start - 1] == b','
-            || bytes[start - 1] == b'.')
-    {
+    while start > 0 && (bytes[start - 1].is_ascii_digit() || bytes[start - 1] == b',' || bytes[start - 1] == b'.') {
         start -= 1;
     }
-    let digits: String = surface[start..=last_digit]
-        .chars()
-        .filter(|c| *c != ',')
-        .collect::<String>()
-        .trim_start_matches('.')
-        .to_string();
-    Some((digits, last_digit + 1))
+    let run = &bytes[start..=last_digit];
+    let (integer_part, decimals) = match run.iter().rposition(|byte| *byte == b'.') {
+        Some(point) => (&run[..point], run.len() - point - 1),
+        None => (run, 0),
+    };
+    let mut digits = [0u8; 20];
+    let mut count = 0;
+    for byte in integer_part.iter().filter(|byte| byte.is_ascii_digit()) {
+        if count < digits.len() {
+            digits[count] = *byte;
+            count += 1;
+        }
+    }
+    Some(((digits, count), decimals, last_digit + 1))
 }
 
 /// `만` → 10⁴, `천` → 10³, `억` → 10⁸ (also `십만`, `백만`, `천만`), `k` → 10³.
