@@ -183,10 +183,11 @@ params.model.path = model
 params.model_alias = {alias}
 params.hostnames = ["127.0.0.1"]
 params.port = port
-# Twice the model's training context: SmolLM2's tokenizer spends about 1.2
-# tokens per Korean character, so draft's prompt for one project is ~5,000
-# tokens, and a re-ask or repair adds the first reply (up to 2,048) to it.
-params.n_ctx = 16384
+# The model's training context; the server caps a slot at it anyway. Korean
+# costs SmolLM2's tokenizer ~1.2 tokens a character: draft's prompt for one
+# project is ~5,200 tokens, so a re-ask after a 2,048-token reply is cut off
+# at 8,192 (finish_reason `length`), which draft reports as an invalid reply.
+params.n_ctx = 8192
 params.n_parallel = 1
 params.cpuparams.n_threads = threads
 params.cpuparams_batch.n_threads = threads

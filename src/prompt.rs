@@ -600,6 +600,7 @@ fn schema_with_fact_ids(fact_id: Value) -> Value {
     let facts = json!({
         "type": "array",
         "description": "Ids of the facts this sentence rests on; at least one.",
+        "maxItems": 8,
         "items": fact_id
     });
     let child = json!({
@@ -616,12 +617,14 @@ fn schema_with_fact_ids(fact_id: Value) -> Value {
         "properties": {
             "text": { "type": "string", "description": "One sentence ending in a noun form (~개발, ~개선)." },
             "facts": facts,
-            "children": { "type": "array", "items": child }
+            "children": { "type": "array", "maxItems": 4, "items": child }
         },
         "required": ["text", "facts", "children"],
         "additionalProperties": false
     });
-    let section = json!({ "type": "array", "items": bullet });
+    // maxItems bounds a small model that would otherwise repeat items until
+    // max_tokens (strict json_schema servers enforce it).
+    let section = json!({ "type": "array", "maxItems": 8, "items": bullet });
     json!({
         "type": "object",
         "properties": {
