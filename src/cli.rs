@@ -126,6 +126,10 @@ pub struct BatchArgs {
     /// Neither read nor write the response cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Send personal data (phone numbers, e-mail, 주민등록번호, [privacy] names)
+    /// as written even to a remote endpoint.
+    #[arg(long)]
+    pub no_redact: bool,
     /// Print a review of the changes (per section, numbers verified) instead of the new text.
     #[arg(long)]
     pub diff: bool,

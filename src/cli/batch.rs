@@ -29,7 +29,7 @@ use super::{load_facts, resolve_company, BatchArgs, ColorChoice, DiffArgs, Outco
 use crate::config::{fold_name, Profile};
 use crate::context::{build_context, same_project, Context, ContextOptions, Project, TokenCounter};
 use crate::drafter::{
-    draft_offline, draft_with_model, period_line, Bullet, Draft, ModelDrafting, Section,
+    draft_offline, draft_with_model_redacted, period_line, Bullet, Draft, ModelDrafting, Section,
 };
 use crate::error::{Error, Warning};
 use crate::facts::Fact;
@@ -345,6 +345,17 @@ pub(crate) fn run_batch(
 ) -> Result<Outcome, Error> {
     let (facts, warnings) = load_facts(profile, args.content.as_deref(), strict)?;
     let mut warnings: Vec<String> = warnings.iter().map(Warning::to_string).collect();
+    // As in `career`: facts that read as instructions to a model are neither
+    // sent nor accepted as support for a number.
+    let (instructions, facts): (Vec<Fact>, Vec<Fact>) = facts
+        .into_iter()
+        .partition(|fact| crate::redact::looks_like_instruction(&fact.text));
+    for fact in &instructions {
+        warnings.push(format!(
+            "{}:{}: left out: reads as an instruction to the model, not a fact",
+            fact.source.path, fact.source.line_start
+        ));
+    }
     let resume_path = find_resume(profile, args.resume.as_deref(), args.content.as_deref())?;
     let old_text = read_text(&resume_path)?;
     let resume = Resume::parse(&old_text);
@@ -537,6 +548,18 @@ pub(crate) fn run_batch(
             .or(profile.model.jobs)
             .unwrap_or(DEFAULT_JOBS)
             .max(1);
+        // Personal data is replaced by placeholders before anything goes to
+        // an endpoint off this machine (DRAFT_FORCE_REDACT=1 is for tests).
+        let force_redact = std::env::var_os("DRAFT_FORCE_REDACT").is_some_and(|value| value == "1");
+        let redaction = (!args.no_redact
+            && (force_redact || !crate::redact::is_loopback_url(&client.endpoint().base_url)))
+        .then(|| {
+            crate::redact::Redaction::with_texts(
+                &profile.privacy.names,
+                facts.iter().map(|fact| fact.text.as_str()),
+            )
+        });
+        let redaction = redaction.as_ref();
         let runtime = runtime()?;
         runtime.block_on(async {
             let drafting = &drafting;
@@ -544,11 +567,12 @@ pub(crate) fn run_batch(
             let mut pending = stream::iter(jobs.iter().enumerate())
                 .map(|(job_index, job)| async move {
                     let started = Instant::now();
-                    let result = match draft_with_model(
+                    let result = match draft_with_model_redacted(
                         &job.context,
                         company_facts(job),
                         job.period.clone(),
                         drafting,
+                        redaction,
                     )
                     .await
                     {
