@@ -400,9 +400,9 @@ async fn fault_matrix() {
             !first.stderr.contains(KEY) && !first.stdout.contains(KEY),
             "{context}"
         );
-        // Bounded attempts: retryable faults three times, reply faults a re-ask.
+        // Bounded attempts: transport faults and unusable bodies three
+        // times (`--attempts 3`), a reply that breaks the schema a re-ask.
         let expected = match row.fault {
-            Fault::NotJson | Fault::EmptyChoices => 1,
             Fault::SchemaBreak | Fault::CutOff => 2,
             _ => 3,
         };

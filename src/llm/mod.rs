@@ -479,19 +479,33 @@ impl ModelClient {
             inner.calls.fetch_add(1, Ordering::SeqCst);
 
             let failure = match self.send(body).await {
-                Ok(bytes) => {
-                    let reply =
-                        wire::parse_reply(&bytes, |text| self.redact(text)).map_err(|reason| {
-                            LlmError::InvalidReply {
-                                endpoint: endpoint(),
-                                reason,
-                            }
-                        })?;
-                    if unconfirmed_fallback {
-                        self.lower_format_level(level);
+                Ok(bytes) => match wire::parse_reply(&bytes, |text| self.redact(text)) {
+                    Ok(reply) => {
+                        if unconfirmed_fallback {
+                            self.lower_format_level(level);
+                        }
+                        return Ok(reply);
                     }
-                    return Ok(reply);
-                }
+                    // A 200 carrying an HTML error page or an empty `choices`
+                    // is usually a gateway glitch: retried like a 502.
+                    Err(reason) => {
+                        failures += 1;
+                        if failures < settings.max_attempts {
+                            let wait = wire::backoff_delay(
+                                settings.backoff_base,
+                                settings.backoff_max,
+                                failures,
+                                None,
+                            );
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                        return Err(LlmError::InvalidReply {
+                            endpoint: endpoint(),
+                            reason: format!("{reason} (after {sent} attempt(s))"),
+                        });
+                    }
+                },
                 Err(failure) => failure,
             };
 
