@@ -202,6 +202,11 @@ fn main() {
         .filter(|fact| !fact.quantities.is_empty())
         .count();
     let quantities: usize = facts.iter().map(|fact| fact.quantities.len()).sum();
+    let text_characters: usize = facts
+        .iter()
+        .filter(|fact| !fact.quantities.is_empty())
+        .map(|fact| fact.text.chars().count())
+        .sum();
 
     let draft = resume(&mut sequence);
     let mut timings: Vec<Duration> = Vec::new();
@@ -226,10 +231,11 @@ fn main() {
 
     println!("files: {files} (written in {:.1} s)", written.as_secs_f64());
     println!(
-        "facts: {} ({} with numbers, {} quantities); ingest + extract_facts: {:.0} ms",
+        "facts: {} ({} with numbers, {} quantities, {:.1} M characters); ingest + extract_facts: {:.0} ms",
         facts.len(),
         with_numbers,
         quantities,
+        text_characters as f64 / 1e6,
         prepared.as_secs_f64() * 1000.0
     );
     println!(

@@ -195,7 +195,36 @@ fn offline_section(project: &Project, company_facts: &[Fact]) -> Section {
 
 fn offline_bullet(fact: &Fact, children: Vec<Bullet>, company_facts: &[Fact]) -> Bullet {
     let text = normalise_sentence(fact);
-    finish_bullet(text, vec![fact.id.clone()], children, company_facts)
+    // An offline bullet is its source sentence with the same numbers, so it
+    // is first checked against that one fact: elsewhere in the company a
+    // look-alike sentence (the same month of another year's table) could
+    // otherwise outvote its own source. Whatever its own fact does not
+    // support is checked against all the company's facts, as usual.
+    let own = verify_markdown(&text, std::slice::from_ref(fact));
+    let all = verify_markdown(&text, company_facts);
+    let claims: Vec<Claim> = all
+        .into_iter()
+        .map(|claim| {
+            if !claim.status.is_problem() {
+                return claim;
+            }
+            own.iter()
+                .find(|candidate| {
+                    candidate.column == claim.column
+                        && candidate.text == claim.text
+                        && !candidate.status.is_problem()
+                })
+                .cloned()
+                .unwrap_or(claim)
+        })
+        .collect();
+    let marked = mark_unsupported(&text, &claims);
+    Bullet {
+        text: marked,
+        facts: vec![fact.id.clone()],
+        claims,
+        children,
+    }
 }
 
 /// Verifies a bullet's numbers and marks those that are not supported.
@@ -343,15 +372,48 @@ fn table_sentence(fact: &Fact) -> String {
             continue;
         }
         let end = start + cell.len();
-        let header = fact
+        let inside: Vec<&crate::quantity::Quantity> = fact
             .quantities
             .iter()
-            .find(|quantity| quantity.start >= *start && quantity.end <= end)
-            .and_then(|quantity| quantity.label.as_deref())
-            .and_then(|label| label.split(" · ").nth(1));
-        match header {
-            Some(header) => parts.push(format!("{header} {cell}")),
-            None => parts.push(cell.to_string()),
+            .filter(|quantity| quantity.start >= *start && quantity.end <= end)
+            .collect();
+        let label_part = |quantity: &crate::quantity::Quantity, index: usize| -> Option<String> {
+            quantity
+                .label
+                .as_deref()
+                .and_then(|label| label.split(" · ").nth(index))
+                .map(str::to_string)
+        };
+        let header = inside.first().and_then(|quantity| label_part(quantity, 1));
+        // `35 (31+4)` under `커밋 (BE+FE)` → `커밋 35 (BE 31 + FE 4)`.
+        let split: Option<Vec<String>> =
+            inside
+                .get(1..)
+                .filter(|rest| !rest.is_empty())
+                .and_then(|rest| {
+                    rest.iter()
+                        .map(|quantity| {
+                            label_part(quantity, 2)
+                                .map(|part| format!("{part} {}", quantity.surface))
+                        })
+                        .collect()
+                });
+        match (header, split) {
+            (Some(header), Some(split)) => {
+                let name = header
+                    .split(" (")
+                    .next()
+                    .unwrap_or(&header)
+                    .trim()
+                    .to_string();
+                parts.push(format!(
+                    "{name} {} ({})",
+                    inside[0].surface,
+                    split.join(" + ")
+                ));
+            }
+            (Some(header), None) => parts.push(format!("{header} {cell}")),
+            _ => parts.push(cell.to_string()),
         }
     }
     if parts.is_empty() {
@@ -359,12 +421,20 @@ fn table_sentence(fact: &Fact) -> String {
     }
     // `4월` alone is ambiguous across annual retrospectives: name the year.
     let key = match fact.period.as_ref().and_then(Period::year) {
-        Some(year) if crate::facts::month_span(key).is_some() && !key.contains('년') => {
+        Some(year)
+            if (crate::facts::month_span(key).is_some() || is_quarter(key))
+                && !key.contains('년') =>
+        {
             format!("{year}년 {key}")
         }
         _ => key.to_string(),
     };
     format!("{key}: {}", parts.join(", "))
+}
+
+/// `Q1` … `Q4`.
+fn is_quarter(key: &str) -> bool {
+    matches!(key.trim(), "Q1" | "Q2" | "Q3" | "Q4")
 }
 
 /// Settings for drafting through a model.

@@ -363,7 +363,6 @@ enum Cue {
 /// A number of the sources with the words near it.
 struct Statement {
     fact: usize,
-    quantity: usize,
     /// Stemmed words within [`NEAR`] words, and the label's words.
     near: Vec<String>,
     /// The word right before the number (`BE` of `BE 330`).
@@ -410,8 +409,7 @@ fn statement(
         if let Some(word) = &before {
             let adjacent = tokens
                 .iter()
-                .filter(|token| token.end <= quantity.start)
-                .next_back()
+                .rfind(|token| token.end <= quantity.start)
                 .is_some_and(|token| {
                     (anchor - token.slot) <= 1.0 && stem(&text[token.start..token.end]) == word
                 });
@@ -427,7 +425,6 @@ fn statement(
     }
     Statement {
         fact: fact_index,
-        quantity: quantity_index,
         near,
         before,
         inside_split: split_members.contains(&quantity_index),

@@ -15,10 +15,15 @@
 //!   `감소`), sum (with `총`, `합계` …), average (with `평균`: a total over a
 //!   count, over the months of the fact's period, or over a `N개월` span).
 //!
-//! To keep a wrong number from being "explained" by a coincidence, pairs are
-//! only taken within one fact, along a stated transition (`600ms → 33ms`), or
-//! — for operations the claim's own words ask for — across the best-matching
-//! facts. Every result goes through the same tolerance rule as stated values.
+//! To keep a wrong number from being "explained" by a coincidence: a change
+//! or ratio within one fact needs the fact to state a change (a transition
+//! such as `600ms → 33ms`, or a word such as `단축`, `감소`, `개선`); pairs
+//! across facts are only taken among the three best-matching facts and for
+//! operations the claim's own words ask for; a share needs a share word; a
+//! sum of a whole split (`pm 1명, be 2명, fe 2명` → `총 5명`) may come from a
+//! more loosely matching fact. A value stated as one end of a change in the
+//! draft (`2시간에서 40분으로`) is never "derived". Every result goes through
+//! the same tolerance rule as stated values.
 
 use crate::quantity::{Dimension, Quantity, TransitionRole};
 
@@ -80,7 +85,7 @@ const SUM_WORDS: &[&str] = &[
     "연간",
 ];
 const AVERAGE_WORDS: &[&str] = &["평균"];
-const SHARE_WORDS: &[&str] = &["비중", "비율", "차지", "점유", " 중 ", "가운데"];
+const SHARE_WORDS: &[&str] = &["비중", "비율", "차지", "점유", " 중 ", "가운데", "전체"];
 const MONTHLY_WORDS: &[&str] = &[
     "월 평균",
     "월평균",
@@ -280,10 +285,9 @@ fn percent_point(claim: &Quantity, operands: &[Operand<'_>]) -> Option<Derivatio
 
 fn ratio(claim: &Quantity, operands: &[Operand<'_>]) -> Option<Derivation> {
     for (a, b) in pairs(operands, true) {
-        let related = is_transition(a, b)
-            || is_transition(b, a)
-            || (a.fact == b.fact && a.fact_changes)
-            || a.fact != b.fact;
+        // Within one fact, only values the fact itself compares.
+        let related =
+            a.fact != b.fact || a.fact_changes || is_transition(a, b) || is_transition(b, a);
         if !related {
             continue;
         }

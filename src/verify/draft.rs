@@ -10,9 +10,10 @@
 
 use crate::facts::role_of_label;
 use crate::ingest::{company_headings, parse_document, Block};
-use crate::quantity::{extract_quantities, Quantity};
+use crate::quantity::{extract_quantities, Quantity, Transition, TransitionRole};
 
 use super::features::{clean_label, years_in, Bag, TokenizedText};
+use super::Family;
 
 /// Weight of the words of the nearest project heading above a claim.
 const HEADING_WEIGHT: f32 = 0.2;
@@ -38,6 +39,8 @@ pub(crate) struct Site {
     /// The clause has no words of its own (a bare `- 600ms`): any fact
     /// stating the value supports it.
     pub bare: bool,
+    /// A table cell: its context is its label, not the words around it.
+    pub in_table: bool,
     /// Years named in the sentence, the parent bullet or the headings above:
     /// facts from other years are less likely to be about the same thing.
     pub years: Vec<i32>,
@@ -132,7 +135,10 @@ fn row_quantities(header: &[String], cells: &[String]) -> Vec<(Quantity, String)
     let mut found = Vec::new();
     for (column, cell) in cells.iter().enumerate() {
         let column_name = header.get(column).map(String::as_str).unwrap_or("");
-        for mut quantity in extract_quantities(cell) {
+        for mut quantity in extract_quantities(cell)
+            .into_iter()
+            .filter(|q| !is_bare_year(q))
+        {
             let label = if column == 0 || row_key.is_empty() {
                 column_name.to_string()
             } else {
@@ -156,6 +162,16 @@ pub(crate) fn anchors(spans: &[(usize, usize)], quantity: &Quantity) -> Vec<(usi
         anchors.push(*partner);
     }
     anchors
+}
+
+/// A bare four-digit number between 1990 and 2100 (`## 2025 성과`) is a
+/// year, not a claim.
+fn is_bare_year(quantity: &Quantity) -> bool {
+    quantity.unit.is_empty()
+        && quantity.max.is_none()
+        && quantity.surface.len() == 4
+        && quantity.surface.bytes().all(|byte| byte.is_ascii_digit())
+        && (1990.0..=2100.0).contains(&quantity.value)
 }
 
 /// Every quantity of `markdown`, in order, with its context.
@@ -248,8 +264,28 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
             } => {
                 let mut cursor = (line.saturating_sub(1), 0);
                 let row_text = cells.join(" | ");
-                let quantities = row_quantities(header, cells);
-                for (quantity, cell) in quantities {
+                let mut quantities = row_quantities(header, cells);
+                // Two values of one kind in a row (`개선 전 | 개선 후`) are a
+                // before/after pair, as `600ms → 33ms` would be.
+                let pair = quantities.len() == 2
+                    && Family::of(&quantities[0].0) == Family::of(&quantities[1].0)
+                    && quantities
+                        .iter()
+                        .all(|(quantity, _)| quantity.transition.is_none());
+                let partners: Vec<Option<Quantity>> = if pair {
+                    quantities[0].0.transition = Some(Transition {
+                        role: TransitionRole::From,
+                        partner: 1,
+                    });
+                    quantities[1].0.transition = Some(Transition {
+                        role: TransitionRole::To,
+                        partner: 0,
+                    });
+                    vec![Some(quantities[1].0.clone()), Some(quantities[0].0.clone())]
+                } else {
+                    vec![None; quantities.len()]
+                };
+                for ((quantity, cell), partner) in quantities.into_iter().zip(partners) {
                     let (line, column) =
                         locator.locate(&quantity.surface, *line, *line, &mut cursor);
                     let mut context = headings_bag.clone();
@@ -270,8 +306,9 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                         years,
                         quantity,
                         context,
-                        partner: None,
+                        partner,
                         bare: false,
+                        in_table: true,
                     });
                 }
             }
@@ -301,7 +338,7 @@ fn add_text_sites(
     sites: &mut Vec<Site>,
 ) {
     let quantities = extract_quantities(text);
-    if quantities.is_empty() {
+    if quantities.iter().all(is_bare_year) {
         return;
     }
     let tokenized = TokenizedText::new(text);
@@ -311,6 +348,9 @@ fn add_text_sites(
     let mut cursor = (lines.0.saturating_sub(1), 0);
     for quantity in quantities {
         let (line, column) = locator.locate(&quantity.surface, lines.0, lines.1, &mut cursor);
+        if is_bare_year(&quantity) {
+            continue;
+        }
         let mut context = Bag::default();
         tokenized.context(
             &anchors(&quantities_spans, &quantity),
@@ -318,10 +358,8 @@ fn add_text_sites(
             1.0,
             &mut context,
         );
-        let bare = context.weights.is_empty();
-        for (feature, weight) in &headings_bag.weights {
-            context.add(*feature, *weight);
-        }
+        let bare = context.is_empty();
+        context.merge(headings_bag);
         if let Some(parent) = parent {
             context.add_text(parent, PARENT_WEIGHT);
         }
@@ -343,6 +381,7 @@ fn add_text_sites(
             years,
             partner,
             bare,
+            in_table: false,
         });
     }
 }
@@ -359,6 +398,16 @@ mod tests {
             sentence_around(text, offset),
             "응답시간을 1.8초에서 240ms로 줄였다"
         );
+    }
+
+    #[test]
+    fn bare_years_are_not_claims() {
+        let found = sites("## 2025 성과\n\n- 2024 대비 커밋 9.7% 증가\n");
+        let texts: Vec<&str> = found
+            .iter()
+            .map(|site| site.quantity.surface.as_str())
+            .collect();
+        assert_eq!(texts, vec!["9.7%"]);
     }
 
     #[test]

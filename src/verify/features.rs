@@ -68,7 +68,6 @@ impl Hasher for FastHasher {
 
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-
 /// Words that carry no subject: qualifiers (they live in the quantity),
 /// conjunctions and very general function words.
 const STOPWORDS: &[&str] = &[
@@ -184,12 +183,17 @@ fn break_weight(character: char) -> f32 {
 }
 
 /// A word ending in a conjunctive particle (`커밋과`, `서버와`) ends an item
-/// of a list, as a comma does.
+/// of a list, as a comma does; so do the separator words.
 fn is_conjunction(word: &str) -> bool {
-    word == "및"
+    is_separator_word(word)
         || ((word.ends_with('과') || word.ends_with('와')) && stem(word).len() < word.len())
 }
 
+/// Words that start a new item of their own: `및`, and `중`/`그중` between a
+/// whole and its part (`커밋 13개 중 스키마 업데이트 7개`).
+fn is_separator_word(word: &str) -> bool {
+    matches!(word, "및" | "중" | "그중" | "가운데")
+}
 /// Splits `text` into words with their positions and segments. A `.` between
 /// two digits stays inside the word (`1.8초`, `2.7`).
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
@@ -209,7 +213,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                      segment: &mut usize| {
         let word = &text[begin..end];
         let conjunction = is_conjunction(word);
-        if word == "및" {
+        if is_separator_word(word) {
             *segment += 1;
         }
         tokens.push(Token {
@@ -335,7 +339,9 @@ pub(crate) fn stem(word: &str) -> &str {
             let particle_length = particle.len() / 3;
             let kept = stemmed.chars().count();
             let leaves_stopword = kept == 1 && is_stopword(stemmed);
-            if (particle_length == 1 && (kept >= 2 || leaves_stopword)) || (particle_length > 1 && kept >= 1) {
+            if (particle_length == 1 && (kept >= 2 || leaves_stopword))
+                || (particle_length > 1 && kept >= 1)
+            {
                 return stemmed;
             }
         }
@@ -591,101 +597,188 @@ impl Dictionary {
         }
     }
 
-    fn may_start_bigram(&self, letter: char) -> bool {
-        let code = letter as usize;
-        self.first_letters[code / 64] & (1 << (code % 64)) != 0
-    }
-
     /// Calls `visit` with the id of every claim feature found in `text` (ids
     /// may repeat). Equivalent to tokenizing and calling [`for_each_feature`]
     /// on each word, up to extra bigrams across particles, which no claim
     /// has. Hangul bigrams are looked up as the letters go by; only words
     /// with digits or Latin letters are looked at whole.
     pub fn scan(&self, text: &str, mut visit: impl FnMut(u32)) {
+        self.scan_unmasked(text, &[], &mut visit);
+    }
+
+    /// Like [`Dictionary::scan`], skipping the words that overlap `masked`
+    /// (sorted spans: the text's own numbers, which are no context).
+    ///
+    /// This runs over every character of a company's facts on every call, so
+    /// it works on bytes: ASCII and three-byte (Hangul) UTF-8 are decoded by
+    /// hand, and a word is only looked at whole when it has digits or Latin
+    /// letters (or may be an alias).
+    pub fn scan_unmasked(&self, text: &str, masked: &[(usize, usize)], mut visit: impl FnMut(u32)) {
+        let bytes = text.as_bytes();
+        let table = &self.table;
+        let mut next_mask = 0usize;
+        let mut word_start: Option<usize> = None;
+        let mut letters = 0usize;
+        let mut has_digit = false;
+        let mut has_ascii = false;
+        let mut has_other = false;
+        // The previous letter of the current word if it is not ASCII, else 0.
+        let mut previous: u32 = 0;
+        let mut first: u32 = 0;
+        let mut index = 0usize;
+        loop {
+            // Decode one character (code point and length), or end the text.
+            let (code, length, is_letter) = if index >= bytes.len() {
+                (0u32, 0usize, false)
+            } else {
+                let lead = bytes[index];
+                if lead < 0x80 {
+                    let letter = lead.is_ascii_alphanumeric()
+                        || lead == b'%'
+                        || lead == b'_'
+                        || (lead == b'.'
+                            && index > 0
+                            && bytes[index - 1].is_ascii_digit()
+                            && bytes.get(index + 1).is_some_and(u8::is_ascii_digit));
+                    (u32::from(lead), 1, letter)
+                } else if (0xE0..0xF0).contains(&lead) && index + 2 < bytes.len() {
+                    let code = (u32::from(lead & 0x0F) << 12)
+                        | (u32::from(bytes[index + 1] & 0x3F) << 6)
+                        | u32::from(bytes[index + 2] & 0x3F);
+                    let letter = (0xAC00..=0xD7A3).contains(&code)
+                        || char::from_u32(code).is_some_and(char::is_alphanumeric);
+                    (code, 3, letter)
+                } else {
+                    let character = text[index..].chars().next().unwrap_or(' ');
+                    (
+                        character as u32,
+                        character.len_utf8(),
+                        character.is_alphanumeric(),
+                    )
+                }
+            };
+            if is_letter {
+                if word_start.is_none() {
+                    word_start = Some(index);
+                    letters = 0;
+                    has_digit = false;
+                    has_ascii = false;
+                    has_other = false;
+                    first = code;
+                    previous = 0;
+                }
+                letters += 1;
+                if code < 0x80 {
+                    has_ascii = true;
+                    has_digit |= (0x30..=0x39).contains(&code);
+                    previous = 0;
+                } else {
+                    has_other = true;
+                    if previous != 0 {
+                        let slot = previous as usize;
+                        if self.first_letters[slot / 64] & (1 << (slot % 64)) != 0 {
+                            if let Some(id) = table
+                                .get(BIGRAM_TAG | (u64::from(previous) << 21) | u64::from(code))
+                            {
+                                visit(id);
+                            }
+                        }
+                    }
+                    previous = code;
+                }
+                index += length;
+                continue;
+            }
+            if let Some(start) = word_start.take() {
+                self.finish_word(
+                    text,
+                    (start, index),
+                    (letters, has_digit, has_ascii, has_other, first),
+                    masked,
+                    &mut next_mask,
+                    &mut visit,
+                );
+            }
+            previous = 0;
+            if length == 0 {
+                break;
+            }
+            index += length;
+        }
+    }
+
+    /// The whole-word features of a word that ends at `span.1`.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_word(
+        &self,
+        text: &str,
+        span: (usize, usize),
+        shape: (usize, bool, bool, bool, u32),
+        masked: &[(usize, usize)],
+        next_mask: &mut usize,
+        visit: &mut impl FnMut(u32),
+    ) {
+        let (start, end) = span;
+        let (letters, has_digit, has_ascii, has_other, first) = shape;
         let table = &self.table;
         let mut emit = |feature: Feature| {
             if let Some(id) = table.get(feature) {
                 visit(id);
             }
         };
-        let mut word_start: Option<usize> = None;
-        let mut letters = 0usize;
-        let mut has_digit = false;
-        let mut has_ascii = false;
-        let mut has_other = false;
-        let mut previous: Option<char> = None;
-        let mut first = ' ';
-        let mut characters = text.char_indices().peekable();
-        loop {
-            let next = characters.next();
-            let (offset, character) = next.unwrap_or((text.len(), ' '));
-            let decimal_point = character == '.'
-                && previous.is_some_and(|p| p.is_ascii_digit())
-                && characters.peek().is_some_and(|(_, n)| n.is_ascii_digit());
-            if next.is_some() && (is_word_char(character) || decimal_point) {
-                if word_start.is_none() {
-                    word_start = Some(offset);
-                    letters = 0;
-                    has_digit = false;
-                    has_ascii = false;
-                    has_other = false;
-                    first = character;
-                    previous = None;
-                }
-                letters += 1;
-                if character.is_ascii() {
-                    has_ascii = true;
-                    has_digit |= character.is_ascii_digit();
-                } else {
-                    has_other = true;
-                    if let Some(before) = previous.filter(|before| !before.is_ascii()) {
-                        if self.may_start_bigram(before) {
-                            emit(BIGRAM_TAG | (u64::from(before) << 21) | u64::from(character));
-                        }
-                    }
-                }
-                previous = Some(character);
-                continue;
+        let word = &text[start..end];
+        let alias_start = matches!(
+            char::from_u32(first),
+            Some('프' | '레' | '캐' | '오' | '전' | '합')
+        );
+        while masked
+            .get(*next_mask)
+            .is_some_and(|(_, mask_end)| *mask_end <= start)
+        {
+            *next_mask += 1;
+        }
+        let is_number = has_digit
+            && masked
+                .get(*next_mask)
+                .is_some_and(|(mask_start, _)| *mask_start < end);
+        if is_number {
+            // One of the text's own numbers: not context.
+        } else if has_digit {
+            let stemmed = stem(word);
+            match year_of(stemmed) {
+                Some(year) => emit(year_feature(year)),
+                None => emit(word_feature(stemmed)),
             }
-            if let Some(start) = word_start.take() {
-                let word = &text[start..offset];
-                let alias_start = matches!(first, '프' | '레' | '캐' | '오' | '전' | '합');
-                if has_digit {
-                    let stemmed = stem(word);
-                    if let Some(year) = year_of(stemmed) {
-                        emit(year_feature(year));
-                    } else {
-                        emit(word_feature(stemmed));
-                    }
-                } else if has_ascii && !has_other && !alias_start && canonical(word).is_none() {
-                    if !is_stopword(word) {
-                        emit(word_feature(word));
-                    }
-                } else if has_ascii || alias_start {
-                    for_each_feature(stem(word), &mut emit);
-                } else if letters == 1 {
-                    emit(UNIGRAM_TAG | u64::from(first));
-                }
+        } else if has_ascii && !has_other && !alias_start && canonical(word).is_none() {
+            if !is_stopword(word) {
+                emit(word_feature(word));
             }
-            previous = None;
-            if next.is_none() {
-                break;
-            }
+        } else if has_ascii || alias_start {
+            for_each_feature(stem(word), &mut emit);
+        } else if letters == 1 {
+            emit(UNIGRAM_TAG | u64::from(first));
         }
     }
 }
 
-/// A weighted bag of features; each feature keeps its highest weight.
+/// A weighted bag of features; each feature keeps its highest weight. Kept
+/// as a vector sorted by feature: bags are small (tens of features) and are
+/// built and probed thousands of times per call.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Bag {
-    pub weights: FastMap<Feature, f32>,
+    entries: Vec<(Feature, f32)>,
 }
 
 impl Bag {
     pub fn add(&mut self, feature: Feature, weight: f32) {
-        let entry = self.weights.entry(feature).or_insert(0.0);
-        if weight > *entry {
-            *entry = weight;
+        match self.entries.binary_search_by(|(key, _)| key.cmp(&feature)) {
+            Ok(position) => {
+                let entry = &mut self.entries[position].1;
+                if weight > *entry {
+                    *entry = weight;
+                }
+            }
+            Err(position) => self.entries.insert(position, (feature, weight)),
         }
     }
 
@@ -697,8 +790,41 @@ impl Bag {
         }
     }
 
+    /// Adds every feature of `other`, keeping the higher weight.
+    pub fn merge(&mut self, other: &Bag) {
+        for (feature, weight) in other.iter() {
+            self.add(feature, weight);
+        }
+    }
+
     pub fn get(&self, feature: Feature) -> f32 {
-        self.weights.get(&feature).copied().unwrap_or(0.0)
+        self.entries
+            .binary_search_by(|(key, _)| key.cmp(&feature))
+            .map(|position| self.entries[position].1)
+            .unwrap_or(0.0)
+    }
+
+    #[cfg(test)]
+    pub fn contains(&self, feature: Feature) -> bool {
+        self.entries
+            .binary_search_by(|(key, _)| key.cmp(&feature))
+            .is_ok()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Feature, f32)> + '_ {
+        self.entries.iter().copied()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = Feature> + '_ {
+        self.entries.iter().map(|(feature, _)| *feature)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 
@@ -852,9 +978,8 @@ mod tests {
         let mut spaced = Bag::default();
         spaced.add_text("응답 시간", 1.0);
         let shared = joined
-            .weights
             .keys()
-            .filter(|feature| spaced.weights.contains_key(feature))
+            .filter(|feature| spaced.contains(*feature))
             .count();
         assert_eq!(shared, 2);
     }
@@ -865,11 +990,8 @@ mod tests {
         english.add_text("BE", 1.0);
         let mut korean = Bag::default();
         korean.add_text("백엔드", 1.0);
-        assert!(!english.weights.is_empty());
-        assert!(english
-            .weights
-            .keys()
-            .all(|feature| korean.weights.contains_key(feature)));
+        assert!(!english.is_empty());
+        assert!(english.keys().all(|feature| korean.contains(feature)));
     }
 
     #[test]
@@ -882,15 +1004,50 @@ mod tests {
     }
 
     #[test]
+    fn the_corpus_scan_finds_every_feature_of_the_words() {
+        let texts = [
+            "기존 메인페이지가 최대 600ms까지 넘었던 부분을 33ms내로 응답될 수 있도록 개선",
+            "총 커밋 | 508개 (BE 330 + FE 178)",
+            "2025년 12월 Eureka 인스턴스의 만료 시간은 2초, 재시도 1초로 처리. A업체 API서버 캐싱",
+            "프론트 전체 합계 1.8초 → 240ms, 9월 Q3 v2.7 spring boot",
+        ];
+        let mut bag = Bag::default();
+        for text in texts {
+            bag.add_text(text, 1.0);
+        }
+        let ids: FastMap<Feature, u32> = bag
+            .keys()
+            .enumerate()
+            .map(|(id, f)| (f, id as u32))
+            .collect();
+        let dictionary = Dictionary::new(ids.clone());
+        for text in texts {
+            let mut expected: Vec<u32> = Vec::new();
+            for_each_word(text, |word| {
+                for_each_feature(word, |feature| {
+                    if let Some(id) = ids.get(&feature) {
+                        expected.push(*id);
+                    }
+                })
+            });
+            let mut found: Vec<u32> = Vec::new();
+            dictionary.scan(text, |id| found.push(id));
+            for id in expected {
+                assert!(
+                    found.contains(&id),
+                    "{text}: feature {id} missed by the scan"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn month_words_are_whole() {
         let mut december = Bag::default();
         december.add_text("12월", 1.0);
         let mut february = Bag::default();
         february.add_text("2월", 1.0);
-        assert!(december
-            .weights
-            .keys()
-            .all(|feature| !february.weights.contains_key(feature)));
+        assert!(december.keys().all(|feature| !february.contains(feature)));
     }
 
     #[test]
@@ -904,8 +1061,8 @@ mod tests {
         near.add_text("응답시간", 1.0);
         let mut far = Bag::default();
         far.add_text("이야기", 1.0);
-        let near_weight = near.weights.keys().map(|f| bag.get(*f)).fold(0.0, f32::max);
-        let far_weight = far.weights.keys().map(|f| bag.get(*f)).fold(0.0, f32::max);
+        let near_weight = near.keys().map(|f| bag.get(f)).fold(0.0, f32::max);
+        let far_weight = far.keys().map(|f| bag.get(f)).fold(0.0, f32::max);
         assert!((near_weight - 1.0).abs() < 1e-6, "{near_weight}");
         assert!(far_weight < 0.5, "{far_weight}");
     }

@@ -24,14 +24,14 @@ use super::tolerance::{compare, same_digits_other_unit, written, Comparison, Sta
 use super::{Claim, Family, SourceRef, Status};
 
 /// Facts kept per claim by coarse score among those with a quantity of a related family.
-const FAMILY_CANDIDATES: usize = 24;
+const FAMILY_CANDIDATES: usize = 16;
 /// Facts kept per claim by coarse score whatever their quantities (derivation operands).
-const OPERAND_CANDIDATES: usize = 12;
+const OPERAND_CANDIDATES: usize = 8;
 /// A feature in more than this share of the scanned facts is "common" for the
 /// coarse pass.
-const COMMON_SHARE: f32 = 0.3;
+const COMMON_SHARE: f32 = 0.1;
 /// Facts kept per claim that state a value in the claim's window.
-const VALUE_CANDIDATES: usize = 32;
+const VALUE_CANDIDATES: usize = 16;
 
 /// A fact stating an admitted value must be at least this similar to support a claim…
 pub(crate) const SUPPORT_FLOOR: f32 = 0.15;
@@ -181,6 +181,19 @@ fn window(site: &Site) -> (f64, f64) {
 
 const FAMILIES: usize = 7;
 
+/// A fast 64-bit hash of a short string, eight bytes at a time (labels are
+/// memoised by it; a collision would only blur a coarse score).
+fn quick_hash(text: &str) -> u64 {
+    let mut hash = text.len() as u64;
+    for chunk in text.as_bytes().chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word))
+            .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    hash
+}
+
 /// Claims' value windows of one family, cut at every window end into
 /// segments, each with the claims whose window overlaps it: one binary search
 /// finds the claims a stated value may concern.
@@ -194,7 +207,10 @@ struct Segments {
 
 impl Segments {
     fn new(windows: &[(f64, f64, u32)]) -> Segments {
-        let mut ends: Vec<f64> = windows.iter().flat_map(|(low, high, _)| [*low, *high]).collect();
+        let mut ends: Vec<f64> = windows
+            .iter()
+            .flat_map(|(low, high, _)| [*low, *high])
+            .collect();
         ends.sort_by(f64::total_cmp);
         ends.dedup();
         let claims = (0..ends.len())
@@ -217,8 +233,14 @@ impl Segments {
         if self.ends.is_empty() || high < self.ends[0] {
             return;
         }
-        let first = self.ends.partition_point(|end| *end <= low).saturating_sub(1);
-        let last = self.ends.partition_point(|end| *end <= high).saturating_sub(1);
+        let first = self
+            .ends
+            .partition_point(|end| *end <= low)
+            .saturating_sub(1);
+        let last = self
+            .ends
+            .partition_point(|end| *end <= high)
+            .saturating_sub(1);
         for segment in &self.claims[first..=last.max(first)] {
             for claim in segment {
                 visit(*claim);
@@ -231,13 +253,114 @@ fn family_index(family: Family) -> usize {
     family.bit().trailing_zeros() as usize
 }
 
+/// Facts from this many on are scanned by several threads.
+const PARALLEL_FROM: usize = 20_000;
+
+/// What pass 1 learns from a run of facts.
+struct Scan {
+    document_frequency: Vec<u32>,
+    /// Claim feature ids per fact, concatenated (see `spans`).
+    present: Vec<u32>,
+    /// (fact index, start and end in `present`, families of its quantities)
+    spans: Vec<(u32, u32, u32, u8)>,
+    /// (fact index, claim) for every stated value in a claim's value window.
+    value_hits: Vec<(u32, u32)>,
+}
+
+/// Pass 1 over `facts`, whose first has index `first` in the whole slice.
+fn scan_facts(
+    facts: &[Fact],
+    first: usize,
+    dictionary: &Dictionary,
+    segments: &[Segments],
+    feature_count: usize,
+) -> Scan {
+    let mut scan = Scan {
+        document_frequency: vec![0u32; feature_count],
+        present: Vec::new(),
+        spans: Vec::new(),
+        value_hits: Vec::new(),
+    };
+    let mut stamp = vec![u32::MAX; feature_count];
+    let mut labels: FastMap<u64, Vec<u32>> = FastMap::default();
+    let mut last_project: Option<&str> = None;
+    let mut project_ids: Vec<u32> = Vec::new();
+    let mut masked: Vec<(usize, usize)> = Vec::new();
+    for (offset, fact) in facts.iter().enumerate() {
+        if fact.quantities.is_empty() {
+            continue;
+        }
+        let marker = (first + offset) as u32;
+        let start = scan.present.len() as u32;
+        {
+            let document_frequency = &mut scan.document_frequency;
+            let present = &mut scan.present;
+            let mut visit = |id: u32| {
+                let seen = &mut stamp[id as usize];
+                if *seen != marker {
+                    *seen = marker;
+                    document_frequency[id as usize] += 1;
+                    present.push(id);
+                }
+            };
+            masked.clear();
+            masked.extend(
+                fact.quantities
+                    .iter()
+                    .map(|quantity| (quantity.start, quantity.end)),
+            );
+            masked.sort_unstable();
+            dictionary.scan_unmasked(&fact.text, &masked, &mut visit);
+            // Titles repeat along a document, labels across tables: scan each once.
+            if let Some(project) = fact.project.as_deref() {
+                if last_project != Some(project) {
+                    project_ids.clear();
+                    dictionary.scan(project, |id| project_ids.push(id));
+                    last_project = Some(project);
+                }
+                for id in &project_ids {
+                    visit(*id);
+                }
+            }
+            let mut last_label: Option<&str> = None;
+            for quantity in &fact.quantities {
+                if let Some(label) = quantity.label.as_deref() {
+                    if last_label != Some(label) {
+                        let ids = labels.entry(quick_hash(label)).or_insert_with(|| {
+                            let mut ids = Vec::new();
+                            dictionary.scan(label, |id| ids.push(id));
+                            ids
+                        });
+                        for id in ids.iter() {
+                            visit(*id);
+                        }
+                        last_label = Some(label);
+                    }
+                }
+            }
+        }
+        let mut mask = 0u8;
+        for quantity in &fact.quantities {
+            let family = Family::of(quantity);
+            mask |= family.bit();
+            let low = quantity.base_value;
+            let high = quantity.base_max.unwrap_or(low);
+            segments[family_index(family)]
+                .claims_between(low, high, |claim| scan.value_hits.push((marker, claim)));
+        }
+        scan.spans
+            .push((marker, start, scan.present.len() as u32, mask));
+    }
+    scan
+}
+
 impl<'a> Index<'a> {
     fn build(sites: &[Site], facts: &'a [Fact]) -> Index<'a> {
         let claim_count = sites.len();
         let mut dictionary: FastMap<Feature, u32> = FastMap::default();
         let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();
         for (claim, site) in sites.iter().enumerate() {
-            for (&feature, &weight) in &site.context.weights {
+            for (feature, weight) in site.context.iter() {
                 let next = postings.len() as u32;
                 let id = *dictionary.entry(feature).or_insert(next);
                 if id == next {
@@ -257,68 +380,56 @@ impl<'a> Index<'a> {
         }
         let segments: Vec<Segments> = windows.iter().map(|list| Segments::new(list)).collect();
 
-        // Pass 1: which claim features each fact has, document frequencies, value hits.
+        // Pass 1: which claim features each fact has, document frequencies,
+        // value hits. It reads every fact's text, so it is split over the
+        // available cores for a large corpus.
         let feature_count = postings.len();
+        let threads = if facts.len() >= PARALLEL_FROM {
+            std::thread::available_parallelism()
+                .map(|count| count.get())
+                .unwrap_or(1)
+                .clamp(1, 8)
+        } else {
+            1
+        };
+        let chunk = facts.len().div_ceil(threads).max(1);
+        let scans: Vec<Scan> = if threads == 1 {
+            vec![scan_facts(facts, 0, &dictionary, &segments, feature_count)]
+        } else {
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = facts
+                    .chunks(chunk)
+                    .enumerate()
+                    .map(|(number, part)| {
+                        let dictionary = &dictionary;
+                        let segments = &segments;
+                        scope.spawn(move || {
+                            scan_facts(part, number * chunk, dictionary, segments, feature_count)
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .filter_map(|worker| worker.join().ok())
+                    .collect()
+            })
+        };
         let mut document_frequency = vec![0u32; feature_count];
-        let mut stamp = vec![u32::MAX; feature_count];
         let mut present: Vec<u32> = Vec::new();
         let mut spans: Vec<(u32, u32, u32, u8)> = Vec::new();
         let mut value_hits: Vec<(u32, u32)> = Vec::new();
-        let mut repeated: FastMap<u64, Vec<u32>> = FastMap::default();
-        for (fact_index, fact) in facts.iter().enumerate() {
-            if fact.quantities.is_empty() {
-                continue;
+        for scan in scans {
+            for (total, count) in document_frequency.iter_mut().zip(&scan.document_frequency) {
+                *total += count;
             }
-            let marker = fact_index as u32;
-            let start = present.len() as u32;
-            {
-                let mut visit = |id: u32| {
-                    let seen = &mut stamp[id as usize];
-                    if *seen != marker {
-                        *seen = marker;
-                        document_frequency[id as usize] += 1;
-                        present.push(id);
-                    }
-                };
-                dictionary.scan(&fact.text, &mut visit);
-                // Titles and labels repeat across many facts: scan each once.
-                let mut scan_repeated = |text: &str, visit: &mut dyn FnMut(u32)| {
-                    let key = text.bytes().fold(0u64, |hash, byte| {
-                        (hash.rotate_left(5) ^ u64::from(byte))
-                            .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
-                    });
-                    let ids = repeated.entry(key).or_insert_with(|| {
-                        let mut ids = Vec::new();
-                        dictionary.scan(text, |id| ids.push(id));
-                        ids
-                    });
-                    for id in ids.iter() {
-                        visit(*id);
-                    }
-                };
-                if let Some(project) = &fact.project {
-                    scan_repeated(project, &mut visit);
-                }
-                let mut last_label: Option<&str> = None;
-                for quantity in &fact.quantities {
-                    if let Some(label) = quantity.label.as_deref() {
-                        if last_label != Some(label) {
-                            scan_repeated(label, &mut visit);
-                            last_label = Some(label);
-                        }
-                    }
-                }
-            }
-            let mut mask = 0u8;
-            for quantity in &fact.quantities {
-                let family = Family::of(quantity);
-                mask |= family.bit();
-                let index = family_index(family);
-                let low = quantity.base_value;
-                let high = quantity.base_max.unwrap_or(low);
-                segments[index].claims_between(low, high, |claim| value_hits.push((marker, claim)));
-            }
-            spans.push((marker, start, present.len() as u32, mask));
+            let offset = present.len() as u32;
+            present.extend_from_slice(&scan.present);
+            spans.extend(
+                scan.spans
+                    .iter()
+                    .map(|(fact, start, end, mask)| (*fact, start + offset, end + offset, *mask)),
+            );
+            value_hits.extend_from_slice(&scan.value_hits);
         }
 
         // idf over the scanned facts.
@@ -337,9 +448,9 @@ impl<'a> Index<'a> {
         let claims: Vec<ClaimVector> = sites
             .iter()
             .map(|site| {
-                let mut features = Vec::with_capacity(site.context.weights.len());
+                let mut features = Vec::with_capacity(site.context.len());
                 let mut denominator = 0.0;
-                for (&feature, &weight) in &site.context.weights {
+                for (feature, weight) in site.context.iter() {
                     let weight_idf = dictionary
                         .ids
                         .get(&feature)
@@ -366,10 +477,10 @@ impl<'a> Index<'a> {
         let has_rare: Vec<bool> = sites
             .iter()
             .map(|site| {
-                site.context.weights.keys().any(|feature| {
+                site.context.keys().any(|feature| {
                     dictionary
                         .ids
-                        .get(feature)
+                        .get(&feature)
                         .is_some_and(|&id| (document_frequency[id as usize] as f32) <= common_above)
                 })
             })
@@ -535,9 +646,9 @@ impl<'a> Index<'a> {
             }
         }
         let total: f32 = bag
-            .weights
-            .values()
-            .filter(|weight| **weight >= NEAR_WEIGHT)
+            .iter()
+            .map(|(_, weight)| weight)
+            .filter(|weight| *weight >= NEAR_WEIGHT)
             .map(|weight| weight * weight)
             .sum();
         let reverse = if total > 0.0 {
@@ -591,9 +702,12 @@ impl Index<'_> {
         if vector.denominator <= 0.0 {
             return 0.0;
         }
+        // Only the words near the claim's number take part: a word that
+        // belongs to the next number (`69개, 그중 BE 45개`) decides nothing.
         let difference: f32 = vector
             .features
             .iter()
+            .filter(|(_, _, weight)| *weight >= NEAR_WEIGHT)
             .map(|(feature, weight_idf, _)| {
                 weight_idf * (first_bag.get(*feature) - second_bag.get(*feature))
             })
@@ -611,17 +725,44 @@ impl Index<'_> {
         let mut found: Option<Scored> = None;
         for &fact_index in candidates {
             let fact = &self.facts[fact_index as usize];
-            for stated_partner in &fact.quantities {
-                let Some(transition) = stated_partner.transition else {
-                    continue;
-                };
-                if transition.role == role
-                    || Family::of(stated_partner) != Family::of(partner)
+            for (partner_index, stated_partner) in fact.quantities.iter().enumerate() {
+                if Family::of(stated_partner) != Family::of(partner)
                     || compare(partner, Stated::of(stated_partner)) != Comparison::Admitted
                 {
                     continue;
                 }
-                let Some(stated) = fact.quantities.get(transition.partner) else {
+                // The fact's other end: along its stated change, or else the
+                // other value of the claim's kind in the same fact (`2시간 30분
+                // 걸리던 것을 40분으로`), preferring one the claim admits.
+                let other = match stated_partner.transition {
+                    Some(transition) if transition.role != role => Some(transition.partner),
+                    Some(_) => None,
+                    None => {
+                        let others: Vec<usize> = fact
+                            .quantities
+                            .iter()
+                            .enumerate()
+                            .filter(|(index, quantity)| {
+                                *index != partner_index
+                                    && quantity.transition.is_none()
+                                    && Family::of(quantity) == family
+                            })
+                            .map(|(index, _)| index)
+                            .collect();
+                        others
+                            .iter()
+                            .copied()
+                            .find(|index| {
+                                compare(&site.quantity, Stated::of(&fact.quantities[*index]))
+                                    == Comparison::Admitted
+                            })
+                            .or_else(|| (others.len() == 1).then(|| others[0]))
+                    }
+                };
+                let Some(other) = other else {
+                    continue;
+                };
+                let Some(stated) = fact.quantities.get(other) else {
                     continue;
                 };
                 if Family::of(stated) != family {
@@ -632,11 +773,15 @@ impl Index<'_> {
                 } else {
                     Comparison::Different
                 };
-                let score = self.similarity(claim, fact_index, transition.partner);
+                // The pair is stated together: the fact is as much about the
+                // claim as it is about the claim's partner.
+                let score = self
+                    .similarity(claim, fact_index, other)
+                    .max(self.similarity(claim, fact_index, partner_index));
                 if found.is_none_or(|best| score > best.score) {
                     found = Some(Scored {
                         fact: fact_index,
-                        quantity: transition.partner,
+                        quantity: other,
                         score,
                         comparison,
                     });
@@ -676,15 +821,10 @@ fn best(scored: &[Scored], admitted: bool) -> Option<Scored> {
         })
 }
 
-/// Counters of one kind of thing. `개`, `건`, `가지`, other counters and a
-/// bare number count anything; these only their own kind (`3회` is not `3개`).
-const COUNTER_CLASSES: &[&[&str]] = &[
-    &["명", "인"],
-    &["회", "번", "차례", "차"],
-    &["줄", "라인"],
-    &["곳", "개소"],
-    &["대"],
-];
+/// Counters of one kind of thing. `개`, `건`, `가지`, `대`, `곳`, other
+/// counters and a bare number count anything (`서버 50개` is `서버 50대`);
+/// these only their own kind (`3회` is not `3개`, `2명` is not `2개`).
+const COUNTER_CLASSES: &[&[&str]] = &[&["명", "인"], &["회", "번", "차례", "차"], &["줄", "라인"]];
 
 fn counter_class(unit: &str) -> Option<usize> {
     COUNTER_CLASSES
@@ -812,7 +952,7 @@ fn decide(
         }
     }
 
-    if let Some(notes) = notes.as_deref_mut() {
+    if let Some(notes) = notes.as_mut() {
         let mut ranked = scored.clone();
         ranked.sort_by(|left, right| right.score.total_cmp(&left.score));
         for item in ranked.iter().take(6) {
@@ -886,6 +1026,7 @@ fn decide(
                 // other end, so it cannot take part in such a contest.)
                 let contested = best_other.filter(|other| {
                     site.partner.is_none()
+                        && !site.in_table
                         && other.fact == equal.fact
                         && other.score + CONTEST_WINDOW >= equal.score
                         && index.contrast(claim_index, other.fact, equal.quantity, other.quantity)
@@ -946,7 +1087,7 @@ fn decide(
     }
     operand_facts.sort_by(|left, right| right.0.total_cmp(&left.0).then(left.1.cmp(&right.1)));
     operand_facts.truncate(OPERAND_FACTS);
-    if let Some(notes) = notes.as_deref_mut() {
+    if let Some(notes) = notes.as_mut() {
         for (score, fact_index) in &operand_facts {
             let fact = &index.facts[*fact_index as usize];
             notes.push_str(&format!(
@@ -993,7 +1134,14 @@ fn decide(
             });
         }
     }
-    if let Some(derivation) = derive(claim_quantity, Cues::of(&site.sentence), &operands) {
+    // A value stated as one end of a change (`2시간에서 40분으로`) is stated,
+    // not computed: it is not derived.
+    let derivation = if site.partner.is_some() {
+        None
+    } else {
+        derive(claim_quantity, Cues::of(&site.sentence), &operands)
+    };
+    if let Some(derivation) = derivation {
         claim.status = Status::Derived;
         claim.derivation = Some(derivation.expression);
         claim.sources = derivation

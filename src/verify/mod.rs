@@ -18,18 +18,33 @@
 //! - **unsupported**: nothing in the company's facts states or derives it.
 //!
 //! "The same thing" is decided from the words around the number in the draft
-//! and in the fact (see [`features`]): character bigrams of the clause, after
-//! dropping particles and stopwords, weighted by their distance from the
-//! number, by how rare they are among the company's facts (idf), plus the
-//! headings/project and a table cell's label. A claim is *supported* when a
-//! fact stating an admitted value is about as similar as the most similar fact
-//! stating another value (within a margin); otherwise the best-matching facts
-//! are tried for a derivation; otherwise a similar enough fact with another
-//! value makes it a *mismatch*.
+//! and in the fact (see `features`): character bigrams of Hangul words (Latin
+//! words, words with digits and years whole), after dropping particles and
+//! stopwords, weighted by their distance from the number (a comma, a table
+//! cell border, `과`/`와`/`중` separate items that hold other numbers), by how
+//! rare they are among the company's facts (idf), plus the headings/project,
+//! a table cell's label, a parent bullet, and the fact's period (`2025년`,
+//! `12월`). A fact's score for a claim is the share of the claim's weighted
+//! words it has near its number, adjusted by the share of its own near words
+//! the claim covers; facts from years the claim does not name score less.
 //!
-//! When two numbers count as equal is written down in [`tolerance`] (rounding
-//! and truncation at the written precision, `약` widening, bounds keeping their
-//! direction); derivations use the same rule.
+//! Decision, per number of the draft (see `matcher`):
+//! 1. *supported* when a fact stating an admitted value scores at least
+//!    0.15 and no less than the best fact stating another value minus a
+//!    margin (0.12, or a quarter of that score when scores are low). Two
+//!    values of one fact (`상품 캐시 TTL 5분, 카테고리 캐시 TTL 10분`) are told
+//!    apart by the claim's words near its number. One end of a stated change
+//!    (`10개에서 3개로`) is matched end to end: if its other end matches one
+//!    value of a fact, the fact's other value is its referent;
+//! 2. otherwise *derived* when an operation on the quantities of the few best
+//!    facts gives it (see `derive`);
+//! 3. otherwise *mismatch* when a fact stating another value scores at least
+//!    0.25 (the reason names the value, or a unit/bound difference);
+//! 4. otherwise *unsupported*.
+//!
+//! When two numbers count as equal is written down in `tolerance` (rounding,
+//! truncation of ratios, `약` widening, bounds keeping their direction);
+//! derivations use the same rule. A bare year (`## 2025 성과`) is not a claim.
 //!
 //! [`check_facts`] lints the sources: stated totals, splits, averages, maxima
 //! and comparisons against the tables and statements they summarise.

@@ -12,8 +12,10 @@
 //!    times a `만`/`천`/`억` multiplier: `94%` → 1%, `94.5%` → 0.1%, `41만` →
 //!    10 000, `1.8초` → 100 ms, `2시간 30분` → 1 분.
 //! 3. A plain claim `v` is admitted for a source value `x` when `v` is `x`
-//!    rounded half-up or truncated to `p`: 94.5 admits `94%`, `95%`, `94.5%`,
-//!    not `93%` or `96%`; 40.5 admits `40`/`41`.
+//!    rounded half-up to `p`, or — for percentages and ratios, which writers
+//!    also truncate — truncated to `p`: 94.5% admits `94%`, `95%`, `94.5%`,
+//!    not `93%` or `96%`; 18.2배 admits `18배`; 40.5개 admits `41개`, and
+//!    2시간 30분 admits `2시간 30분` and `150분` but not `2시간`.
 //! 4. `약`/`대략`/`가량`/`여` on either side widens this to
 //!    `|x − v| ≤ max(p, r / 2, 3% of v)`, where `r` is the precision including
 //!    the claim's trailing zeros (`약 90%` → 10%, capped at 20% of `v`):
@@ -32,7 +34,7 @@
 //!    single source value inside it; a single claim against a source range is
 //!    admitted inside the range (`최대 3%` at its top, `최소 2%` at its bottom).
 
-use crate::quantity::{Qualifier, Quantity};
+use crate::quantity::{Dimension, Qualifier, Quantity};
 
 /// A source value: stated in a fact, or computed from facts (`qualifier` and
 /// `precision` are then `None` and 0).
@@ -123,7 +125,11 @@ fn last_number(surface: &str) -> Option<(([u8; 20], usize), usize, usize)> {
     let bytes = surface.as_bytes();
     let last_digit = bytes.iter().rposition(u8::is_ascii_digit)?;
     let mut start = last_digit;
-    while start > 0 && (bytes[start - 1].is_ascii_digit() || bytes[start - 1] == b',' || bytes[start - 1] == b'.') {
+    while start > 0
+        && (bytes[start - 1].is_ascii_digit()
+            || bytes[start - 1] == b','
+            || bytes[start - 1] == b'.')
+    {
         start -= 1;
     }
     let run = &bytes[start..=last_digit];
@@ -200,7 +206,14 @@ fn is_upper_bound(qualifier: Option<Qualifier>) -> bool {
 }
 
 /// Rule 3/4: `claimed` written with precision `written` against source value `source`.
-fn close(claimed: f64, source: f64, written: Written, about: bool, source_precision: f64) -> bool {
+fn close(
+    claimed: f64,
+    source: f64,
+    written: Written,
+    about: bool,
+    source_precision: f64,
+    truncation: bool,
+) -> bool {
     if equal(claimed, source) {
         return true;
     }
@@ -219,7 +232,7 @@ fn close(claimed: f64, source: f64, written: Written, about: bool, source_precis
     let steps = source / precision;
     let truncated = steps.floor() * precision;
     let rounded = (steps + 0.5).floor() * precision;
-    equal(claimed, truncated) || equal(claimed, rounded)
+    equal(claimed, rounded) || (truncation && equal(claimed, truncated))
 }
 
 /// The outcome of comparing a claim with one source value.
@@ -238,7 +251,13 @@ pub(crate) fn compare(claim: &Quantity, source: Stated) -> Comparison {
     let written = written(claim);
     let about = is_about(claim.qualifier) || is_about(source.qualifier);
     let value = claim.base_value;
-    let close_to = |target: f64| close(value, target, written, about, source.precision);
+    // Truncation (`94%` for 94.5%) is a way of writing ratios; an amount
+    // written smaller than it was (`2시간` for 2시간 30분) is not.
+    let truncation = matches!(
+        claim.dimension,
+        Dimension::Percent | Dimension::PercentPoint | Dimension::Ratio
+    );
+    let close_to = |target: f64| close(value, target, written, about, source.precision, truncation);
 
     match (claim.base_max, source.high) {
         (Some(claim_high), Some(source_high)) => {
@@ -249,6 +268,7 @@ pub(crate) fn compare(claim: &Quantity, source: Stated) -> Comparison {
                 written_high,
                 about,
                 source.precision,
+                truncation,
             );
             if close_to(source.low) && high_close {
                 Comparison::Admitted
@@ -349,7 +369,6 @@ pub(crate) fn same_digits_other_unit(quantity: &Quantity, other: &Quantity) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quantity::Dimension;
 
     fn quantity(surface: &str, value: f64, base: f64, qualifier: Option<Qualifier>) -> Quantity {
         Quantity {
