@@ -446,18 +446,9 @@ pub struct ModelDrafting<'a> {
 }
 
 /// Drafts every project through the model, `jobs` at a time, each with one
-/// re-ask for an invalid reply and one repair round for bad numbers.
-pub async fn draft_with_model(
-    context: &Context,
-    company_facts: &[Fact],
-    period: Option<String>,
-    settings: &ModelDrafting<'_>,
-) -> Result<Draft, Error> {
-    draft_with_model_redacted(context, company_facts, period, settings, None).await
-}
-
-/// [`draft_with_model`], with personal data replaced by placeholders in
-/// every message sent (when `redaction` is set) and put back in the replies.
+/// re-ask for an invalid reply and one repair round for bad numbers; with
+/// `redaction`, personal data is replaced by placeholders in every message
+/// sent and put back in the replies.
 pub async fn draft_with_model_redacted(
     context: &Context,
     company_facts: &[Fact],
@@ -577,7 +568,7 @@ async fn model_section(
     )
     .await?
     .content;
-    let (mut reply, mut conversation, mut last_content) = match parse_reply(&content, &allowed) {
+    let (mut reply, conversation, last_content) = match parse_reply(&content, &allowed) {
         Ok(reply) => (reply, messages, content),
         Err(error) => {
             let reask = settings.prompts.reask_messages(&ReaskInput {
@@ -626,14 +617,14 @@ async fn model_section(
             .cloned()
             .collect();
         let repair = settings.prompts.repair_messages(&RepairInput {
-            messages: conversation.clone(),
-            reply: last_content.clone(),
+            messages: conversation,
+            reply: last_content,
             problems,
             cited,
         })?;
         let content = ask(
             &settings.client,
-            repair.clone(),
+            repair,
             settings.temperature,
             redaction,
             &allowed,
@@ -643,11 +634,8 @@ async fn model_section(
         // A repair that comes back invalid keeps the first reply (then marked).
         if let Ok(repaired) = parse_reply(&content, &allowed) {
             reply = repaired;
-            conversation = repair;
-            last_content = content;
         }
     }
-    let _ = (conversation, last_content);
     Ok(section_from_reply(project, reply, company_facts))
 }
 

@@ -550,15 +550,12 @@ pub(crate) fn run_batch(
             .max(1);
         // Personal data is replaced by placeholders before anything goes to
         // an endpoint off this machine (DRAFT_FORCE_REDACT=1 is for tests).
-        let force_redact = std::env::var_os("DRAFT_FORCE_REDACT").is_some_and(|value| value == "1");
-        let redaction = (!args.no_redact
-            && (force_redact || !crate::redact::is_loopback_url(&client.endpoint().base_url)))
-        .then(|| {
-            crate::redact::Redaction::with_texts(
-                &profile.privacy.names,
-                facts.iter().map(|fact| fact.text.as_str()),
-            )
-        });
+        let redaction = super::career::redaction_for(
+            profile,
+            &client.endpoint().base_url,
+            args.no_redact,
+            &facts,
+        );
         let redaction = redaction.as_ref();
         let runtime = runtime()?;
         runtime.block_on(async {

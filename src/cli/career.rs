@@ -14,6 +14,7 @@ use crate::config::Profile;
 use crate::context::{build_context, ContextOptions, TokenCounter};
 use crate::drafter::{draft_offline, draft_with_model_redacted, period_line, ModelDrafting};
 use crate::error::Error;
+use crate::facts::Fact;
 use crate::llm::{
     default_cache_dir, format_call_log, read_call_log, ClientSettings, Endpoint, ModelClient,
     Secret,
@@ -64,6 +65,25 @@ pub(crate) fn choose_model(
         },
         configured,
     }
+}
+
+/// The redaction to apply before facts go to `base_url`: none for a
+/// loopback endpoint (unless `DRAFT_FORCE_REDACT=1`, for tests) or with
+/// `--no-redact`. Primed with `facts` in order, so placeholder numbering is
+/// stable across runs and cached replies restore correctly.
+pub(crate) fn redaction_for(
+    profile: &Profile,
+    base_url: &str,
+    no_redact: bool,
+    facts: &[Fact],
+) -> Option<Redaction> {
+    let force = std::env::var_os("DRAFT_FORCE_REDACT").is_some_and(|value| value == "1");
+    (!no_redact && (force || !is_loopback_url(base_url))).then(|| {
+        Redaction::with_texts(
+            &profile.privacy.names,
+            facts.iter().map(|fact| fact.text.as_str()),
+        )
+    })
 }
 
 /// The call log's path: next to the response cache.
@@ -142,15 +162,12 @@ pub(crate) fn run_career(
     // Personal data is replaced by placeholders before anything is sent to
     // an endpoint off this machine. DRAFT_FORCE_REDACT=1 (for tests) redacts
     // for a loopback endpoint too.
-    let force_redact = std::env::var_os("DRAFT_FORCE_REDACT").is_some_and(|value| value == "1");
-    let redaction = (!args.no_redact
-        && (force_redact || !is_loopback_url(&choice.endpoint.base_url)))
-    .then(|| {
-        Redaction::with_texts(
-            &profile.privacy.names,
-            company_facts.iter().map(|fact| fact.text.as_str()),
-        )
-    });
+    let redaction = redaction_for(
+        profile,
+        &choice.endpoint.base_url,
+        args.no_redact,
+        &company_facts,
+    );
 
     if args.dry_run {
         let prompts = PromptSet::load(prompts_dir.as_deref())?;
