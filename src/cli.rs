@@ -68,6 +68,10 @@ pub struct VerifyArgs {
     pub content: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// Print the candidate facts and scores behind each number (for tuning and
+    /// bug reports; the format is not stable). Needs --company.
+    #[arg(long, hide = true, requires = "company")]
+    pub explain: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -418,6 +422,19 @@ fn run_verify(profile: &Profile, args: &VerifyArgs, strict: bool) -> Result<Outc
         Some(name) => Some(resolve_company(profile, &facts, name)?),
         None => None,
     };
+    if let (true, Some(company)) = (args.explain, company.as_deref()) {
+        let own: Vec<_> = facts
+            .iter()
+            .filter(|fact| fact.company == company)
+            .cloned()
+            .collect();
+        return Ok(Outcome {
+            stdout: crate::verify::explain_markdown(&markdown, &own),
+            warnings: warnings.iter().map(ToString::to_string).collect(),
+            notes: Vec::new(),
+            exit_code: 0,
+        });
+    }
     let verified = crate::verify::verify_document(&markdown, &facts, profile, company.as_deref());
     let file = args.file.display().to_string();
     let stdout = match args.format {

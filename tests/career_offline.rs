@@ -123,3 +123,30 @@ fn unknown_company_suggests_the_closest() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("테스트상사"));
 }
+
+#[test]
+fn retrospective_projects_of_the_seeds_draft_with_every_number_verified() {
+    // The verifier's copy of the seed corpus: 플라잉닥터 exists only in the three
+    // retrospectives (the weekly one under its alias 모비닥).
+    let output = draft()
+        .args([
+            "--profile",
+            "fixtures/verify/profile.toml",
+            "career",
+            "--content",
+            "fixtures/verify/sources",
+            "--company",
+            "플라잉닥터",
+            "--strict",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}\n{stdout}");
+    assert!(!stdout.contains("⚠"), "{stdout}");
+    assert!(!stderr.contains("number(s)"), "{stderr}");
+    for project in ["MSA 분리", "가예약", "개인정보 보호 강화"] {
+        assert!(stdout.contains(project), "{project} missing:\n{stdout}");
+    }
+}

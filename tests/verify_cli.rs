@@ -200,3 +200,54 @@ fn text_is_not_coloured_when_piped() {
         .assert()
         .stdout(predicate::str::contains("\u{1b}[").not());
 }
+
+#[test]
+fn values_of_one_table_row_are_told_apart_by_the_column_and_part_named() {
+    // `| 2월 | 35 (31+4) | 29 |` under `커밋 (BE+FE) | 이슈`: the whole, each
+    // part and the issue count are supported where the draft names them so;
+    // a part given the other part's value, an issue count given a commit
+    // count, and the whole called a part are mismatches.
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("cells.md");
+    std::fs::write(
+        &path,
+        "- 2025년 2월: 커밋 35 (BE 31 + FE 4), 이슈 29\n- 2025년 2월 FE 커밋 31\n\
+         - 2025년 2월 이슈 4건\n- 2025년 2월 BE 커밋 35\n",
+    )
+    .unwrap();
+    let output = with_fixtures(draft().arg("verify"))
+        .arg(&path)
+        .args(["--company", "플라잉닥터", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let statuses: Vec<(String, String)> = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|claim| {
+            (
+                claim["text"].as_str().unwrap().to_string(),
+                claim["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("35", "supported"),
+        ("31", "supported"),
+        ("4", "supported"),
+        ("29", "supported"),
+        ("31", "mismatch"),
+        ("4건", "mismatch"),
+        ("35", "mismatch"),
+    ]
+    .iter()
+    .map(|(text, status)| (text.to_string(), status.to_string()))
+    .collect();
+    assert_eq!(statuses, expected);
+    // The whole is cited from its own month's row only.
+    let sources = report["claims"][0]["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 1, "{sources:?}");
+    assert_eq!(sources[0]["line"], 35);
+}

@@ -525,6 +525,32 @@ pub(crate) fn clean_label(label: &str) -> String {
     out
 }
 
+/// The parts a split table column names and the one a quantity is:
+/// `2월 · 커밋 (BE+FE) · BE` → (`[be, fe]`, `Some(be)`), `2월 · 커밋 (BE+FE)`
+/// → (`[be, fe]`, `None`): the whole. Lower-cased; no parts, no split.
+pub(crate) fn table_parts(label: &str) -> (Vec<String>, Option<String>) {
+    let (Some(open), Some(close)) = (label.find('('), label.rfind(')')) else {
+        return (Vec::new(), None);
+    };
+    if close <= open {
+        return (Vec::new(), None);
+    }
+    let parts: Vec<String> = label[open + 1..close]
+        .split(['+', '/', ','])
+        .map(|part| part.trim().to_lowercase())
+        .filter(|part| !part.is_empty())
+        .collect();
+    if parts.len() < 2 {
+        return (Vec::new(), None);
+    }
+    let own = label[close + 1..]
+        .rsplit(" · ")
+        .next()
+        .map(|last| last.trim().to_lowercase())
+        .filter(|last| parts.contains(last));
+    (parts, own)
+}
+
 /// The claims' features, for the scan of a whole corpus: a bitset of the
 /// first letters of their bigrams rejects most letter pairs with one bit test.
 pub(crate) struct Dictionary {
@@ -1039,6 +1065,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn split_columns_name_their_parts() {
+        assert_eq!(
+            table_parts("2월 · 커밋 (BE+FE) · BE"),
+            (
+                vec!["be".to_string(), "fe".to_string()],
+                Some("be".to_string())
+            )
+        );
+        assert_eq!(
+            table_parts("2월 · 커밋 (BE+FE)"),
+            (vec!["be".to_string(), "fe".to_string()], None)
+        );
+        assert_eq!(table_parts("2월 · 이슈"), (Vec::new(), None));
+        assert_eq!(table_parts("응답 (ms)"), (Vec::new(), None));
     }
 
     #[test]

@@ -18,7 +18,8 @@ use crate::facts::{role_of_label, Fact, FactKind};
 use super::derive::{derive, Cues, Operand};
 use super::draft::Site;
 use super::features::{
-    clean_label, for_each_feature, year_feature, Bag, Dictionary, FastMap, Feature, TokenizedText,
+    clean_label, for_each_feature, for_each_word, table_parts, year_feature, Bag, Dictionary,
+    FastMap, Feature, TokenizedText,
 };
 use super::tolerance::{compare, same_digits_other_unit, written, Comparison, Stated};
 use super::{Claim, Family, SourceRef, Status};
@@ -955,7 +956,7 @@ fn decide(
     if let Some(notes) = notes.as_mut() {
         let mut ranked = scored.clone();
         ranked.sort_by(|left, right| right.score.total_cmp(&left.score));
-        for item in ranked.iter().take(6) {
+        for item in ranked.iter().take(10) {
             let fact = &index.facts[item.fact as usize];
             notes.push_str(&format!(
                 "    {:.3} {:?} {} ({}:{}) {}\n",
@@ -1016,6 +1017,21 @@ fn decide(
         }
     }
 
+    // Values of one table row share every word of the row; the column and the
+    // part named just before the claim's number (`이슈 29`, `BE 31`) say which
+    // one it is about.
+    let mut only_source = false;
+    if supporter.is_none() && referent.is_none() {
+        match table_row_choice(index.facts, site, &scored, best_equal, best_other) {
+            Some(RowChoice::Same(equal)) => {
+                supporter = Some(equal);
+                only_source = true;
+            }
+            Some(RowChoice::Other(other)) => referent = Some(other),
+            None => {}
+        }
+    }
+
     // Supported: an admitted value about the same thing, as similar as any other value.
     if supporter.is_none() && referent.is_none() {
         if let Some(equal) = best_equal {
@@ -1054,6 +1070,9 @@ fn decide(
             .filter(|item| item.comparison == Comparison::Admitted && item.score >= threshold)
             .collect();
         supporting.sort_by(|left, right| right.score.total_cmp(&left.score));
+        if only_source {
+            supporting.clear();
+        }
         for item in supporting {
             let source = SourceRef::of(&index.facts[item.fact as usize]);
             if !claim.sources.contains(&source) && claim.sources.len() < 3 {
@@ -1189,6 +1208,134 @@ fn decide(
         None => "no fact states or derives it".to_string(),
     });
     claim
+}
+
+/// Which value of a table row a claim is about.
+enum RowChoice {
+    /// The admitted value is in the column (and part) the claim names.
+    Same(Scored),
+    /// The claim names another column or part of the same row.
+    Other(Scored),
+}
+
+/// Decides between the values of one table row when the best other candidate
+/// is in that row: its values share every word of the row, so only the words
+/// right before the claim's number can tell them apart. The column header
+/// (`이슈 29`, `커밋 35`) picks the column; a part of a split cell (`BE 31`
+/// under `커밋 (BE+FE)`) picks the part, and naming none picks the whole.
+/// `None`: not such a case, or the words decide nothing (the claim names no
+/// part while the admitted value is one), and the scores decide as usual.
+fn table_row_choice(
+    facts: &[Fact],
+    site: &Site,
+    scored: &[Scored],
+    best_equal: Option<Scored>,
+    best_other: Option<Scored>,
+) -> Option<RowChoice> {
+    let other = best_other?;
+    let fact = &facts[other.fact as usize];
+    if site.in_table || site.lead.is_empty() || fact.kind != FactKind::TableRow {
+        return None;
+    }
+    if best_equal.is_some_and(|best| best.fact != other.fact && best.score > other.score) {
+        return None;
+    }
+    let in_row: Vec<Scored> = scored
+        .iter()
+        .filter(|item| item.fact == other.fact)
+        .copied()
+        .collect();
+    let label_of = |item: &Scored| fact.quantities[item.quantity].label.as_deref();
+    let names_column = |item: &Scored| {
+        label_of(item).is_some_and(|label| {
+            header_words(label)
+                .iter()
+                .any(|word| site.lead.contains(word))
+        })
+    };
+    // The row that is most about the claim decides, not another row that
+    // happens to state the value (`12월 | 71 (35+36)` for `2월 커밋 35`).
+    let equal = best(&in_row, true).filter(|equal| equal.score >= SUPPORT_FLOOR)?;
+    let label = label_of(&equal)?;
+    if !names_column(&equal) {
+        // Another column named before the number (`이슈 4` where 4 is a
+        // commit count): the claim is about that column's value.
+        return best(
+            &in_row
+                .iter()
+                .filter(|item| {
+                    names_column(item) && table_parts(label_of(item).unwrap_or("")).1.is_none()
+                })
+                .copied()
+                .collect::<Vec<_>>(),
+            false,
+        )
+        .map(RowChoice::Other)
+        .or_else(|| split_part(fact, site, &in_row, equal, label));
+    }
+    split_part(fact, site, &in_row, equal, label).or_else(|| {
+        table_parts(label)
+            .0
+            .is_empty()
+            .then_some(RowChoice::Same(equal))
+    })
+}
+
+/// The part of a split cell the claim names, against the admitted value's part.
+fn split_part(
+    fact: &Fact,
+    site: &Site,
+    in_row: &[Scored],
+    equal: Scored,
+    label: &str,
+) -> Option<RowChoice> {
+    let (parts, own) = table_parts(label);
+    if parts.is_empty() {
+        return None;
+    }
+    let column = column_of(label, own.as_deref());
+    let named: Vec<&String> = parts
+        .iter()
+        .filter(|part| site.lead.contains(part))
+        .collect();
+    let claimed = match named.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => None,
+    };
+    if claimed == own.as_deref() {
+        return Some(RowChoice::Same(equal));
+    }
+    let claimed = claimed?;
+    in_row
+        .iter()
+        .find(|item| {
+            fact.quantities[item.quantity]
+                .label
+                .as_deref()
+                .is_some_and(|label| {
+                    let (_, part) = table_parts(label);
+                    part.as_deref() == Some(claimed) && column_of(label, part.as_deref()) == column
+                })
+        })
+        .map(|item| RowChoice::Other(*item))
+}
+
+/// The words of a table label's column header, stemmed and lower-cased:
+/// `2월 · 커밋 (BE+FE) · BE` → `[커밋]`.
+fn header_words(label: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    if let Some(header) = label.split(" · ").nth(1) {
+        for_each_word(&clean_label(header), |word| words.push(word.to_lowercase()));
+    }
+    words
+}
+
+/// The column of a table label without its part: `2월 · 커밋 (BE+FE) · BE` → `2월 · 커밋 (BE+FE)`.
+fn column_of<'l>(label: &'l str, part: Option<&str>) -> &'l str {
+    match (part, label.rfind(" · ")) {
+        (Some(_), Some(cut)) => &label[..cut],
+        _ => label,
+    }
 }
 
 /// `80% 이상`, `최대 600ms`: the stated quantity with its bound, for reasons.
