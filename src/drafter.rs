@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::facts::{Fact, FactKind, Period, Role};
 use crate::llm::{ChatMessage, ChatRequest, ModelClient, ResponseSchema};
 use crate::prompt::{
-    parse_reply, reply_schema, DraftInput, DraftReply, PromptSet, ReaskInput, RepairInput,
+    parse_reply, reply_schema_for_facts, DraftInput, DraftReply, PromptSet, ReaskInput, RepairInput,
     RepairProblem, ReplyBullet,
 };
 use crate::quantity::extract_quantities;
@@ -521,13 +521,17 @@ async fn ask(
             .collect(),
         None => messages,
     };
+    // Fact ids limited to the project's own (sorted, so the cache key is
+    // stable): a server that enforces the schema cannot invent one.
+    let mut ids: Vec<String> = allowed.iter().cloned().collect();
+    ids.sort();
     let request = ChatRequest {
         messages,
         temperature,
         max_tokens: Some(2048),
         response_schema: Some(ResponseSchema {
             name: "career_section".to_string(),
-            schema: reply_schema(),
+            schema: reply_schema_for_facts(&ids),
         }),
     };
     let reply = client.complete(&request).await?;

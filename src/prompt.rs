@@ -600,6 +600,7 @@ fn schema_with_fact_ids(fact_id: Value) -> Value {
     let facts = json!({
         "type": "array",
         "description": "Ids of the facts this sentence rests on; at least one.",
+        "minItems": 1,
         "maxItems": 8,
         "items": fact_id
     });

@@ -88,7 +88,18 @@ async fn clean_draft_renders_in_the_career_layout() {
     let cache = tempfile::tempdir().unwrap();
     let run = run_career(&server, cache.path(), &[]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert_eq!(requests(&server).await.len(), 1);
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 1);
+    // The schema limits fact ids to the ones the prompt lists.
+    let schema = &sent[0]["response_format"]["json_schema"]["schema"];
+    let ids = schema["properties"]["배경"]["items"]["properties"]["facts"]["items"]["enum"]
+        .as_array()
+        .expect("an enum of fact ids");
+    let prompt = sent[0]["messages"].to_string();
+    assert!(!ids.is_empty());
+    for id in ids {
+        assert!(prompt.contains(id.as_str().unwrap()), "{id} not in the prompt");
+    }
     assert!(!run.stdout.contains("⚠"), "{}", run.stdout);
     assert!(!run.stderr.contains("sk-test-planted-KEY-9876"));
     insta::assert_snapshot!(run.stdout);
