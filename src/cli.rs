@@ -94,46 +94,10 @@ pub struct BatchArgs {
     /// Content directory (default: `content` from draft.toml, else ./content).
     #[arg(long, value_name = "DIR")]
     pub content: Option<PathBuf>,
-    /// Only facts from this date on (YYYY-MM-DD or YYYY.MM).
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    /// Only facts up to this date (YYYY-MM-DD or YYYY.MM).
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
-    /// Token budget for the facts of one project (default: draft.toml, else 1500).
-    #[arg(long, value_name = "TOKENS")]
-    pub budget: Option<usize>,
-    /// tiktoken encoding used to count tokens (o200k_base, cl100k_base).
-    #[arg(long)]
-    pub encoding: Option<String>,
-    /// Model calls in flight at once (default: draft.toml, else 4).
-    #[arg(long, value_name = "N")]
-    pub jobs: Option<usize>,
-    /// Draft from the facts without a model, even when one is configured.
-    #[arg(long)]
-    pub offline: bool,
-    /// Model name (wins over DRAFT_MODEL and draft.toml).
-    #[arg(long)]
-    pub model: Option<String>,
-    /// OpenAI-compatible base URL (wins over OPENAI_BASE_URL and draft.toml).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// Per-request timeout in seconds.
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<u64>,
-    /// Attempts per model request, the first included.
-    #[arg(long, value_name = "N")]
-    pub attempts: Option<u32>,
-    /// A directory of *.hbs templates overriding the built-in prompts.
-    #[arg(long, value_name = "DIR")]
-    pub prompts: Option<PathBuf>,
-    /// Neither read nor write the response cache.
-    #[arg(long)]
-    pub no_cache: bool,
-    /// Send personal data (phone numbers, e-mail, 주민등록번호, [privacy] names)
-    /// as written even to a remote endpoint.
-    #[arg(long)]
-    pub no_redact: bool,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// Print a review of the changes (per section, numbers verified) instead of the new text.
     #[arg(long)]
     pub diff: bool,
@@ -198,17 +162,9 @@ pub enum ReportFormat {
     Json,
 }
 
+/// Which facts go into a project's context: shared by `career` and `batch`.
 #[derive(Debug, clap::Args)]
-pub struct CareerArgs {
-    /// The company to draft (name or alias from draft.toml).
-    #[arg(long)]
-    pub company: String,
-    /// Content directory (default: `content` from draft.toml, else ./content).
-    #[arg(long, value_name = "DIR")]
-    pub content: Option<PathBuf>,
-    /// Only projects whose title resembles NAME.
-    #[arg(long, value_name = "NAME")]
-    pub project: Option<String>,
+pub struct SelectionArgs {
     /// Only facts from this date on (YYYY-MM-DD or YYYY.MM).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
@@ -221,16 +177,21 @@ pub struct CareerArgs {
     /// tiktoken encoding used to count tokens (o200k_base, cl100k_base).
     #[arg(long)]
     pub encoding: Option<String>,
+}
+
+/// Whether and how to reach a model: shared by `career` and `batch`.
+#[derive(Debug, clap::Args)]
+pub struct ModelArgs {
     /// Draft from the facts without a model, even when one is configured.
     #[arg(long)]
     pub offline: bool,
     /// Model name (wins over DRAFT_MODEL and draft.toml).
-    #[arg(long)]
-    pub model: Option<String>,
+    #[arg(long = "model", value_name = "NAME")]
+    pub name: Option<String>,
     /// OpenAI-compatible base URL (wins over OPENAI_BASE_URL and draft.toml).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Concurrent model calls.
+    /// Model calls in flight at once (default: draft.toml, else 4).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Per-request timeout in seconds.
@@ -249,6 +210,23 @@ pub struct CareerArgs {
     /// even to an endpoint off this machine (by default it is replaced by placeholders).
     #[arg(long)]
     pub no_redact: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CareerArgs {
+    /// The company to draft (name or alias from draft.toml).
+    #[arg(long)]
+    pub company: String,
+    /// Content directory (default: `content` from draft.toml, else ./content).
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Only projects whose title resembles NAME.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// Print the selected facts, the rendered messages and token counts; call nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -14,8 +14,8 @@ use crate::error::Error;
 use crate::facts::{Fact, FactKind, Period, Role};
 use crate::llm::{ChatMessage, ChatRequest, ModelClient, ResponseSchema};
 use crate::prompt::{
-    parse_reply, reply_schema_for_facts, DraftInput, DraftReply, PromptSet, ReaskInput, RepairInput,
-    RepairProblem, ReplyBullet,
+    parse_reply, reply_schema_for_facts, DraftInput, DraftReply, PromptSet, ReaskInput,
+    RepairInput, RepairProblem, ReplyBullet,
 };
 use crate::quantity::extract_quantities;
 use crate::redact::Redaction;

@@ -98,7 +98,10 @@ async fn clean_draft_renders_in_the_career_layout() {
     let prompt = sent[0]["messages"].to_string();
     assert!(!ids.is_empty());
     for id in ids {
-        assert!(prompt.contains(id.as_str().unwrap()), "{id} not in the prompt");
+        assert!(
+            prompt.contains(id.as_str().unwrap()),
+            "{id} not in the prompt"
+        );
     }
     assert!(!run.stdout.contains("⚠"), "{}", run.stdout);
     assert!(!run.stderr.contains("sk-test-planted-KEY-9876"));

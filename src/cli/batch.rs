@@ -24,10 +24,10 @@ use futures::stream::{self, StreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
-use super::career::{choose_model, client_settings, write_atomically};
+use super::career::write_atomically;
 use super::{load_facts, resolve_company, BatchArgs, ColorChoice, DiffArgs, Outcome, ReviewFormat};
 use crate::config::{fold_name, Profile};
-use crate::context::{build_context, same_project, Context, ContextOptions, Project, TokenCounter};
+use crate::context::{build_context, same_project, Context, Project};
 use crate::drafter::{
     draft_offline, draft_with_model_redacted, period_line, Bullet, Draft, ModelDrafting, Section,
 };
@@ -44,8 +44,6 @@ use crate::resume::{
 };
 use crate::verify::{verify_document, Status};
 
-const DEFAULT_ENCODING: &str = "o200k_base";
-const DEFAULT_JOBS: usize = 4;
 const TEMPERATURE: f32 = 0.2;
 
 /// What happened to one project of the résumé.
@@ -397,22 +395,8 @@ pub(crate) fn run_batch(
         Some(wanted)
     };
 
-    let encoding = args
-        .encoding
-        .clone()
-        .or_else(|| profile.model.encoding.clone())
-        .unwrap_or_else(|| DEFAULT_ENCODING.to_string());
-    let counter = TokenCounter::new(&encoding)?;
-    let options = ContextOptions {
-        budget: args
-            .budget
-            .or(profile.model.budget)
-            .unwrap_or(ContextOptions::default().budget),
-        project: None,
-        since: args.since.clone(),
-        until: args.until.clone(),
-    };
-    options.validate()?;
+    let counter = args.selection.counter(profile)?;
+    let options = args.selection.options(profile, None)?;
 
     // Plan: one job per unlocked résumé project that has facts.
     let sections = resume.sections();
@@ -510,14 +494,14 @@ pub(crate) fn run_batch(
     }
 
     // Draft.
-    let choice = choose_model(profile, args.model.as_deref(), args.base_url.as_deref());
+    let choice = args.model.choice(profile);
     let mut notes = Vec::new();
     let empty: Vec<Fact> = Vec::new();
     let company_facts = |job: &Job| facts_by_company.get(&job.company).unwrap_or(&empty);
     let mut progress = Progress::new(jobs.len());
     let mut results: Vec<(usize, JobResult, f64)> = Vec::new();
-    if args.offline || !choice.configured {
-        if !args.offline {
+    if args.model.offline || !choice.configured {
+        if !args.model.offline {
             notes.push(
                 "note: drafting offline from the facts (no OPENAI_API_KEY or OPENAI_BASE_URL); \
                  pass --base-url or set OPENAI_API_KEY to draft with a model"
@@ -533,9 +517,8 @@ pub(crate) fn run_batch(
             results.push((job_index, result, seconds));
         }
     } else if !jobs.is_empty() {
-        let prompts_dir = args.prompts.clone().or_else(|| profile.prompts.clone());
-        let prompts = PromptSet::load(prompts_dir.as_deref())?;
-        let settings = client_settings(profile, args.timeout, args.attempts, args.no_cache);
+        let prompts = PromptSet::load(args.model.prompts_dir(profile).as_deref())?;
+        let settings = args.model.client_settings(profile);
         let client = Arc::new(ModelClient::new(choice.endpoint, settings)?);
         let drafting = ModelDrafting {
             client: Arc::clone(&client),
@@ -543,17 +526,13 @@ pub(crate) fn run_batch(
             jobs: 1,
             temperature: TEMPERATURE,
         };
-        let limit = args
-            .jobs
-            .or(profile.model.jobs)
-            .unwrap_or(DEFAULT_JOBS)
-            .max(1);
+        let limit = args.model.jobs(profile);
         // Personal data is replaced by placeholders before anything goes to
         // an endpoint off this machine (DRAFT_FORCE_REDACT=1 is for tests).
         let redaction = super::career::redaction_for(
             profile,
             &client.endpoint().base_url,
-            args.no_redact,
+            args.model.no_redact,
             &facts,
         );
         let redaction = redaction.as_ref();

@@ -8,10 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{
-    load_facts, resolve_company, CareerArgs, DraftFormat, LogsArgs, Outcome, ReviewFormat,
+    load_facts, resolve_company, CareerArgs, DraftFormat, LogsArgs, ModelArgs, Outcome,
+    ReviewFormat, SelectionArgs,
 };
 use crate::config::Profile;
-use crate::context::{build_context, ContextOptions, TokenCounter};
+use crate::context::{
+    build_context, ContextOptions, TokenCounter, DEFAULT_BUDGET, DEFAULT_ENCODING,
+};
 use crate::drafter::{draft_offline, draft_with_model_redacted, period_line, ModelDrafting};
 use crate::error::Error;
 use crate::facts::Fact;
@@ -27,8 +30,7 @@ use crate::render::career::{
 
 const DEFAULT_MODEL: &str = "gpt-4o-mini";
 const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
-const DEFAULT_BUDGET: usize = 1500;
-const DEFAULT_ENCODING: &str = "o200k_base";
+const DEFAULT_JOBS: usize = 4;
 const LOG_FILE: &str = "calls.jsonl";
 
 /// Where and how to reach a model, after flags, environment and profile.
@@ -43,7 +45,7 @@ fn non_empty(value: Option<String>) -> Option<String> {
 }
 
 /// Flags win over the environment, the environment over draft.toml.
-pub(crate) fn choose_model(
+fn choose_model(
     profile: &Profile,
     model_flag: Option<&str>,
     base_url_flag: Option<&str>,
@@ -64,6 +66,62 @@ pub(crate) fn choose_model(
             model,
         },
         configured,
+    }
+}
+
+impl ModelArgs {
+    /// The endpoint and model: flags over the environment over draft.toml.
+    pub(crate) fn choice(&self, profile: &Profile) -> ModelChoice {
+        choose_model(profile, self.name.as_deref(), self.base_url.as_deref())
+    }
+
+    /// Timeout, attempts, cache and log of the client.
+    pub(crate) fn client_settings(&self, profile: &Profile) -> ClientSettings {
+        client_settings(profile, self.timeout, self.attempts, self.no_cache)
+    }
+
+    /// The user's template directory, if any (flag over draft.toml).
+    pub(crate) fn prompts_dir(&self, profile: &Profile) -> Option<PathBuf> {
+        self.prompts.clone().or_else(|| profile.prompts.clone())
+    }
+
+    /// Model calls in flight at once, at least one.
+    pub(crate) fn jobs(&self, profile: &Profile) -> usize {
+        self.jobs
+            .or(profile.model.jobs)
+            .unwrap_or(DEFAULT_JOBS)
+            .max(1)
+    }
+}
+
+impl SelectionArgs {
+    /// The tokenizer that counts the budget (flag over draft.toml over o200k_base).
+    pub(crate) fn counter(&self, profile: &Profile) -> Result<TokenCounter, Error> {
+        let encoding = self
+            .encoding
+            .clone()
+            .or_else(|| profile.model.encoding.clone())
+            .unwrap_or_else(|| DEFAULT_ENCODING.to_string());
+        TokenCounter::new(&encoding)
+    }
+
+    /// The context options, validated; `project` narrows to one project.
+    pub(crate) fn options(
+        &self,
+        profile: &Profile,
+        project: Option<String>,
+    ) -> Result<ContextOptions, Error> {
+        let options = ContextOptions {
+            budget: self
+                .budget
+                .or(profile.model.budget)
+                .unwrap_or(DEFAULT_BUDGET),
+            project,
+            since: self.since.clone(),
+            until: self.until.clone(),
+        };
+        options.validate()?;
+        Ok(options)
     }
 }
 
@@ -91,7 +149,7 @@ pub(crate) fn log_path() -> Option<PathBuf> {
     default_cache_dir().map(|directory| directory.join(LOG_FILE))
 }
 
-pub(crate) fn client_settings(
+fn client_settings(
     profile: &Profile,
     timeout: Option<u64>,
     attempts: Option<u32>,
@@ -126,30 +184,16 @@ pub(crate) fn run_career(
         .filter(|fact| fact.company == company)
         .partition(|fact| looks_like_instruction(&fact.text));
 
-    let encoding = args
-        .encoding
-        .clone()
-        .or_else(|| profile.model.encoding.clone())
-        .unwrap_or_else(|| DEFAULT_ENCODING.to_string());
-    let counter = TokenCounter::new(&encoding)?;
-    let options = ContextOptions {
-        budget: args
-            .budget
-            .or(profile.model.budget)
-            .unwrap_or(DEFAULT_BUDGET),
-        project: args.project.clone(),
-        since: args.since.clone(),
-        until: args.until.clone(),
-    };
-    options.validate()?;
+    let counter = args.selection.counter(profile)?;
+    let options = args.selection.options(profile, args.project.clone())?;
     let context = build_context(&company_facts, &company, &options, &counter);
     let period = profile
         .company(&company)
         .and_then(|entry| entry.period.clone())
         .or_else(|| context.company_period.as_ref().and_then(period_line));
 
-    let choice = choose_model(profile, args.model.as_deref(), args.base_url.as_deref());
-    let prompts_dir = args.prompts.clone().or_else(|| profile.prompts.clone());
+    let choice = args.model.choice(profile);
+    let prompts_dir = args.model.prompts_dir(profile);
     let mut notes: Vec<String> = instructions
         .iter()
         .map(|fact| {
@@ -165,7 +209,7 @@ pub(crate) fn run_career(
     let redaction = redaction_for(
         profile,
         &choice.endpoint.base_url,
-        args.no_redact,
+        args.model.no_redact,
         &company_facts,
     );
 
@@ -201,7 +245,7 @@ pub(crate) fn run_career(
                 redaction.replaced_count()
             ));
         }
-        let endpoint = (!args.offline && choice.configured).then(|| {
+        let endpoint = (!args.model.offline && choice.configured).then(|| {
             format!(
                 "{} (model {})",
                 choice.endpoint.display_url(),
@@ -216,8 +260,8 @@ pub(crate) fn run_career(
         });
     }
 
-    let draft = if args.offline || !choice.configured {
-        if !args.offline {
+    let draft = if args.model.offline || !choice.configured {
+        if !args.model.offline {
             notes.push(
                 "note: drafting offline from the facts (no OPENAI_API_KEY or OPENAI_BASE_URL). \
                  To draft with a model, set OPENAI_API_KEY (and DRAFT_MODEL), or point \
@@ -229,12 +273,12 @@ pub(crate) fn run_career(
         draft_offline(&context, &company_facts, period)
     } else {
         let prompts = PromptSet::load(prompts_dir.as_deref())?;
-        let settings = client_settings(profile, args.timeout, args.attempts, args.no_cache);
+        let settings = args.model.client_settings(profile);
         let client = Arc::new(ModelClient::new(choice.endpoint, settings)?);
         let drafting = ModelDrafting {
             client: Arc::clone(&client),
             prompts: &prompts,
-            jobs: args.jobs.or(profile.model.jobs).unwrap_or(4),
+            jobs: args.model.jobs(profile),
             temperature: 0.2,
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
