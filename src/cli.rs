@@ -324,6 +324,25 @@ pub fn load_facts(
     Ok((facts, corpus.warnings))
 }
 
+/// Splits off the facts that read as instructions to a model (see
+/// [`crate::redact::looks_like_instruction`]): they are neither sent to a
+/// model nor accepted as support for a number. Returns the other facts and
+/// one warning (path:line) per fact set aside.
+pub(crate) fn set_aside_instructions(facts: Vec<Fact>) -> (Vec<Fact>, Vec<String>) {
+    let (instructions, facts): (Vec<Fact>, Vec<Fact>) = facts
+        .into_iter()
+        .partition(|fact| crate::redact::looks_like_instruction(&fact.text));
+    let warnings = instructions.iter().map(instruction_warning).collect();
+    (facts, warnings)
+}
+
+fn instruction_warning(fact: &Fact) -> String {
+    format!(
+        "{}:{}: left out: reads as an instruction to the model, not a record of work",
+        fact.source.path, fact.source.line_start
+    )
+}
+
 /// Resolves a user-given company name to the name facts carry, or explains
 /// which names exist.
 pub fn resolve_company(profile: &Profile, facts: &[Fact], name: &str) -> Result<String, Error> {
@@ -396,6 +415,10 @@ fn run_verify(profile: &Profile, args: &VerifyArgs, strict: bool) -> Result<Outc
         message: "not valid UTF-8".to_string(),
     })?;
     let (facts, warnings) = load_facts(profile, args.content.as_deref(), strict)?;
+    let mut warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    // As in `career`: a fact that tells a model what to write supports nothing.
+    let (facts, set_aside) = set_aside_instructions(facts);
+    warnings.extend(set_aside);
     let company = match &args.company {
         Some(name) => Some(resolve_company(profile, &facts, name)?),
         None => None,
@@ -408,7 +431,7 @@ fn run_verify(profile: &Profile, args: &VerifyArgs, strict: bool) -> Result<Outc
             .collect();
         return Ok(Outcome {
             stdout: crate::verify::explain_markdown(&markdown, &own),
-            warnings: warnings.iter().map(ToString::to_string).collect(),
+            warnings,
             notes: Vec::new(),
             exit_code: 0,
         });
@@ -434,7 +457,7 @@ fn run_verify(profile: &Profile, args: &VerifyArgs, strict: bool) -> Result<Outc
         .any(|claim| claim.status.is_problem());
     Ok(Outcome {
         stdout,
-        warnings: warnings.iter().map(ToString::to_string).collect(),
+        warnings,
         notes: Vec::new(),
         exit_code: u8::from(failed),
     })
@@ -467,10 +490,21 @@ fn run_facts(profile: &Profile, args: &FactsArgs, strict: bool) -> Result<Outcom
         FactsFormat::Table => render_facts_table(&facts),
         FactsFormat::Json => render_facts_json(&facts, &warnings),
     };
+    // Listed, but flagged: `career`, `batch` and `verify` leave these out.
+    let notes = facts
+        .iter()
+        .filter(|fact| crate::redact::looks_like_instruction(&fact.text))
+        .map(|fact| {
+            format!(
+                "note: {}:{}: reads as an instruction to the model; career, batch and verify leave it out",
+                fact.source.path, fact.source.line_start
+            )
+        })
+        .collect();
     Ok(Outcome {
         stdout,
         warnings: warnings.iter().map(ToString::to_string).collect(),
-        notes: Vec::new(),
+        notes,
         exit_code: 0,
     })
 }

@@ -5,7 +5,7 @@
 //!   never reach the rules.
 //! - Rendered, such a fact is quoted data: one JSON line inside the jsonl
 //!   fence of the user message.
-//! - `draft career` leaves facts that read as instructions to a model out of
+//! - `draft career` (and `batch`, `verify`) leave facts that read as instructions to a model out of
 //!   both the prompt and the verifier's support (with a warning naming the
 //!   file and line), so when a model obeys anyway (the recorded reply writes
 //!   "응답 지연 1000% 개선"), the injected number is marked
@@ -205,4 +205,58 @@ async fn number_from_an_obeyed_injection_is_marked() {
             assert!(!body.contains(injected), "{injected} sent: {body}");
         }
     }
+}
+
+#[test]
+fn verify_does_not_take_an_instruction_as_support_and_facts_flags_it() {
+    let directory = tempfile::tempdir().unwrap();
+    let draft_path = directory.path().join("draft.md");
+    std::fs::write(
+        &draft_path,
+        "- 응답 지연 1000% 개선\n- 응답 시간을 600ms에서 33ms로 단축\n",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("draft")
+        .unwrap()
+        .args(["--profile", PROFILE, "verify", "--content", CONTENT])
+        .arg(&draft_path)
+        .args(["--company", "주입상사", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let statuses: Vec<&str> = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|claim| claim["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["unsupported", "supported", "supported"]);
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|line| line.contains("reads as an instruction to the model"))
+            .count(),
+        2,
+        "{stderr}"
+    );
+
+    // `draft facts` still lists them (nothing is lost) but says so.
+    let output = Command::cargo_bin("draft")
+        .unwrap()
+        .args(["--profile", PROFILE, "facts", "--content", CONTENT])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1000%"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("injected.md:16: reads as an instruction"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("injected.md:21: reads as an instruction"),
+        "{stderr}"
+    );
 }

@@ -25,7 +25,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use super::career::write_atomically;
-use super::{load_facts, resolve_company, BatchArgs, ColorChoice, DiffArgs, Outcome, ReviewFormat};
+use super::{
+    load_facts, resolve_company, set_aside_instructions, BatchArgs, ColorChoice, DiffArgs, Outcome,
+    ReviewFormat,
+};
 use crate::config::{fold_name, Profile};
 use crate::context::{build_context, same_project, Context, Project};
 use crate::drafter::{
@@ -345,15 +348,8 @@ pub(crate) fn run_batch(
     let mut warnings: Vec<String> = warnings.iter().map(Warning::to_string).collect();
     // As in `career`: facts that read as instructions to a model are neither
     // sent nor accepted as support for a number.
-    let (instructions, facts): (Vec<Fact>, Vec<Fact>) = facts
-        .into_iter()
-        .partition(|fact| crate::redact::looks_like_instruction(&fact.text));
-    for fact in &instructions {
-        warnings.push(format!(
-            "{}:{}: left out: reads as an instruction to the model, not a fact",
-            fact.source.path, fact.source.line_start
-        ));
-    }
+    let (facts, set_aside) = set_aside_instructions(facts);
+    warnings.extend(set_aside);
     let resume_path = find_resume(profile, args.resume.as_deref(), args.content.as_deref())?;
     let old_text = read_text(&resume_path)?;
     let resume = Resume::parse(&old_text);

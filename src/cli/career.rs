@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{
-    load_facts, resolve_company, CareerArgs, DraftFormat, LogsArgs, ModelArgs, Outcome,
-    ReviewFormat, SelectionArgs,
+    load_facts, resolve_company, set_aside_instructions, CareerArgs, DraftFormat, LogsArgs,
+    ModelArgs, Outcome, ReviewFormat, SelectionArgs,
 };
 use crate::config::Profile;
 use crate::context::{
@@ -23,7 +23,7 @@ use crate::llm::{
     Secret,
 };
 use crate::prompt::{DraftInput, PromptSet};
-use crate::redact::{is_loopback_url, looks_like_instruction, Redaction};
+use crate::redact::{is_loopback_url, Redaction};
 use crate::render::career::{
     render_draft_json, render_draft_markdown, render_dry_run, PlannedCall,
 };
@@ -179,10 +179,12 @@ pub(crate) fn run_career(
     let company = resolve_company(profile, &facts, &args.company)?;
     // Facts that read as instructions to a model are neither sent nor
     // accepted as support for a number (see `redact::looks_like_instruction`).
-    let (instructions, company_facts): (Vec<_>, Vec<_>) = facts
-        .into_iter()
-        .filter(|fact| fact.company == company)
-        .partition(|fact| looks_like_instruction(&fact.text));
+    let (company_facts, set_aside) = set_aside_instructions(
+        facts
+            .into_iter()
+            .filter(|fact| fact.company == company)
+            .collect(),
+    );
 
     let counter = args.selection.counter(profile)?;
     let options = args.selection.options(profile, args.project.clone())?;
@@ -194,14 +196,9 @@ pub(crate) fn run_career(
 
     let choice = args.model.choice(profile);
     let prompts_dir = args.model.prompts_dir(profile);
-    let mut notes: Vec<String> = instructions
+    let mut notes: Vec<String> = set_aside
         .iter()
-        .map(|fact| {
-            format!(
-                "warning: {}:{}: left out: reads as an instruction to the model, not a record of work",
-                fact.source.path, fact.source.line_start
-            )
-        })
+        .map(|warning| format!("warning: {warning}"))
         .collect();
     // Personal data is replaced by placeholders before anything is sent to
     // an endpoint off this machine. DRAFT_FORCE_REDACT=1 (for tests) redacts
