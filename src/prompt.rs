@@ -898,7 +898,26 @@ pub fn parse_reply(text: &str, allowed_ids: &HashSet<String>) -> Result<DraftRep
     if !problems.is_empty() {
         return Err(ReplyError::Citations { problems });
     }
+    let mut reply = reply;
+    for bullet in reply
+        .background
+        .iter_mut()
+        .chain(reply.action.iter_mut())
+        .chain(reply.result.iter_mut())
+    {
+        tidy_citations(&mut bullet.facts);
+        for child in &mut bullet.children {
+            tidy_citations(&mut child.facts);
+        }
+    }
     Ok(reply)
+}
+
+/// Each cited id once, in the order first cited; blanks dropped (a small
+/// model repeats ids: `[a, b, b, b]`).
+fn tidy_citations(facts: &mut Vec<String>) {
+    let mut seen = HashSet::new();
+    facts.retain(|id| !id.trim().is_empty() && seen.insert(id.clone()));
 }
 
 #[cfg(test)]
@@ -917,6 +936,18 @@ mod tests {
     fn fences_outgrow_backticks() {
         assert_eq!(fence_for(["no ticks"].into_iter()), "```");
         assert_eq!(fence_for(["a ```` b"].into_iter()), "`````");
+    }
+
+    #[test]
+    fn repeated_citations_are_kept_once() {
+        let allowed: HashSet<String> = ["fa", "fb"].iter().map(|id| id.to_string()).collect();
+        let reply = parse_reply(
+            r#"{"title":"t","topic":null,"배경":[{"text":"x","facts":["fb","fa","fb",""],"children":[{"text":"y","facts":["fa","fa"]}]}],"담당":[],"결과":[]}"#,
+            &allowed,
+        )
+        .unwrap();
+        assert_eq!(reply.background[0].facts, ["fb", "fa"]);
+        assert_eq!(reply.background[0].children[0].facts, ["fa"]);
     }
 
     #[test]
