@@ -493,6 +493,16 @@ pub async fn draft_with_model_redacted(
     })
 }
 
+/// A model's 주제 heading is taken only when it is a short plain heading
+/// (`서비스 개선`): it is not verified like a bullet, so it may hold no digit.
+fn is_plain_topic(topic: &str) -> bool {
+    let topic = topic.trim();
+    !topic.is_empty()
+        && topic.chars().count() <= 30
+        && !topic.chars().any(|character| character.is_numeric())
+        && !topic.contains(['[', ']', '{', '}', '#', '*', '`', '\n'])
+}
+
 /// A model reply: its text (placeholders restored) and whether the server
 /// cut it off (`finish_reason: length`).
 struct Asked {
@@ -691,10 +701,28 @@ fn section_from_reply(project: &Project, reply: DraftReply, company_facts: &[Fac
             .collect()
     };
     Section {
-        topic: reply.topic.clone().or_else(|| project.topic.clone()),
+        topic: reply
+            .topic
+            .clone()
+            .filter(|topic| is_plain_topic(topic))
+            .or_else(|| project.topic.clone()),
         title: project.title.clone(),
         background: convert(reply.background),
         action: convert(reply.action),
         result: convert(reply.result),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_topics_from_a_model_are_taken() {
+        assert!(is_plain_topic("서비스 개선"));
+        assert!(is_plain_topic("업무 환경 개선"));
+        assert!(!is_plain_topic("[{}] (2019) [BEGINED]"));
+        assert!(!is_plain_topic("2024 성과"));
+        assert!(!is_plain_topic("  "));
     }
 }
