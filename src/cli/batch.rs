@@ -754,31 +754,12 @@ fn batch_json(
         .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
 }
 
-/// `2026-11-21T16-05-00` (UTC) for `seconds` since the Unix epoch.
+/// `2026-11-21T16-05-00` (UTC) for `seconds` since the Unix epoch: the
+/// call log's timestamp without the characters file names avoid.
 fn utc_stamp(seconds: u64) -> String {
-    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
-    let rest = seconds % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let shifted = days + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}-{:02}-{:02}",
-        rest / 3_600,
-        rest % 3_600 / 60,
-        rest % 60
-    )
+    crate::llm::rfc3339_utc(seconds)
+        .trim_end_matches('Z')
+        .replace(':', "-")
 }
 
 /// Copies the old file to `FILE.YYYY-MM-DDTHH-MM-SS.bak` (UTC) beside it,

@@ -116,7 +116,7 @@ pub(super) fn now_rfc3339() -> String {
 
 /// `seconds` since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`
 /// (days to civil date: Howard Hinnant's algorithm).
-fn rfc3339_utc(seconds: u64) -> String {
+pub(crate) fn rfc3339_utc(seconds: u64) -> String {
     let days = (seconds / 86_400) as i64;
     let second_of_day = seconds % 86_400;
     let shifted = days + 719_468;

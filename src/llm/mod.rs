@@ -43,6 +43,7 @@ use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::{Deserialize, Serialize};
 
 pub use log::{format_call_log, read_call_log, CallRecord};
+pub(crate) use log::rfc3339_utc;
 
 use wire::{Failure, FormatLevel};
 
