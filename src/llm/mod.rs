@@ -42,8 +42,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::{Deserialize, Serialize};
 
-pub use log::{format_call_log, read_call_log, CallRecord};
 pub(crate) use log::rfc3339_utc;
+pub use log::{format_call_log, read_call_log, CallRecord};
 
 use wire::{Failure, FormatLevel};
 
