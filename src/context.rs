@@ -542,6 +542,25 @@ struct Candidate {
     mention: Option<String>,
 }
 
+/// A heading over work not done yet: `다음 주 계획`, `향후 계획`, `계획된 작업
+/// 범위`, `… 완료 예정`, `할 일`, `TODO`. A plan that was made and carried out
+/// (`배포 계획 수립`) is work done.
+fn reads_as_plan(heading: &str) -> bool {
+    let heading = heading.trim();
+    let lower = heading.to_lowercase();
+    heading.contains("예정")
+        || heading.contains("계획된")
+        || heading.contains("계획 중")
+        || heading.contains("할 일")
+        || lower.contains("todo")
+        || lower.contains("to do")
+        || lower.contains("to-do")
+        || ["다음 주", "다음주", "다음 달", "다음달", "향후"]
+            .iter()
+            .any(|start| heading.starts_with(start))
+        || (heading.ends_with("계획") && !heading.contains("수립"))
+}
+
 /// Builds the context of `company` from `facts` (facts of other companies are ignored).
 pub fn build_context(
     facts: &[Fact],
@@ -580,10 +599,30 @@ pub fn build_context(
         .map(|fact| bigrams(&fact.text))
         .collect();
 
+    // Planned work (`## 다음 주 계획`, `**Phase 1 목표 (12.23 완료 예정)**`) is
+    // not yet done: it is no 경력 to draft from.
+    let mut planned: Vec<(usize, String)> = Vec::new();
+    for (position, fact) in company_facts.iter().enumerate() {
+        if let Some(heading) = fact
+            .heading_path
+            .iter()
+            .find(|heading| reads_as_plan(heading))
+        {
+            planned.push((
+                position,
+                ["planned, not done (under `", heading, "`)"].concat(),
+            ));
+        }
+    }
+    let is_planned = |position: usize| planned.iter().any(|(index, _)| *index == position);
+
     // Groups: one per (document, topic, title), in order of first appearance.
     let mut groups: Vec<Group> = Vec::new();
     for (position, fact) in company_facts.iter().enumerate() {
         let Some(title) = &fact.project else { continue };
+        if is_planned(position) {
+            continue;
+        }
         let existing = groups.iter_mut().find(|group| {
             group.document == fact.source.path && group.topic == fact.topic && &group.title == title
         });
@@ -630,7 +669,7 @@ pub fn build_context(
     // Facts without a project: attach to the projects their mentions name.
     let mut unlinked: Vec<(usize, String)> = Vec::new();
     for (position, fact) in company_facts.iter().enumerate() {
-        if fact.project.is_some() {
+        if fact.project.is_some() || is_planned(position) {
             continue;
         }
         let mut named: HashMap<usize, (String, f64)> = HashMap::new();
@@ -681,6 +720,8 @@ pub fn build_context(
             }
         }
     }
+    unlinked.extend(planned.iter().cloned());
+    unlinked.sort_by_key(|(position, _)| *position);
     context.unlinked = unlinked
         .into_iter()
         .map(|(position, reason)| DroppedFact {
@@ -1025,6 +1066,29 @@ fn select(candidates: &[Candidate], company_facts: &[&Fact], budget: usize) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plans_are_told_from_work_done() {
+        for heading in [
+            "다음 주 계획",
+            "향후 계획",
+            "계획된 작업 범위",
+            "Phase 1 목표 (2025.12.23 완료 예정)",
+            "할 일",
+            "TODO",
+            "2026 계획",
+        ] {
+            assert!(reads_as_plan(heading), "{heading}");
+        }
+        for heading in [
+            "배포 계획 수립",
+            "결제 서비스 MSA 분리",
+            "완료한 작업",
+            "개선",
+        ] {
+            assert!(!reads_as_plan(heading), "{heading}");
+        }
+    }
 
     #[test]
     fn keys_drop_months_tickets_tags_emoji_and_stage_words() {

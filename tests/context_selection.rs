@@ -508,3 +508,43 @@ fn a_note_section_is_no_topic_and_one_document_never_merges_with_itself() {
         "법인 외부 차량 예약 분리"
     ));
 }
+
+#[test]
+fn planned_work_is_left_out_with_the_heading_that_says_so() {
+    let profile = parse_profile(
+        "[[companies]]\nname = \"테스트닥터\"\n",
+        Path::new("draft.toml"),
+    )
+    .expect("profile");
+    let text = "---\ntitle: \"주간 회고록 (2025.12.01 ~ 2025.12.12)\"\ndate: \"2025-12-12\"\ntags: [회고, 테스트닥터]\n---\n\n\
+## 완료한 작업\n\n#### 결제수단 삭제 버그 수정\n\n- 원인: 외래 키 제약으로 삭제 실패\n- 해결: 소프트 삭제로 전환해 3건 처리\n\n\
+## 진행 중인 작업\n\n#### 계획된 작업 범위\n\n**Phase 1 목표 (2025.12.23 완료 예정)**\n- [ ] 구독 정렬 기능\n- [ ] 웹소켓 실시간 갱신\n\n\
+## 다음 주 계획\n\n1. **결제수단 삭제 버그 수정** 후속: 모니터링 2주\n";
+    let (document, warnings) =
+        parse_document(text, "weekly.md".to_string(), "weekly.md".to_string());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let facts = extract_facts(&[document], &profile);
+    let context = build_context(&facts, COMPANY, &unlimited(), counter());
+
+    let titles: Vec<&str> = context.projects.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["결제수단 삭제 버그 수정"], "{titles:?}");
+    let drafted: Vec<&str> = context.projects[0]
+        .selected
+        .iter()
+        .map(|selected| selected.fact.text.as_str())
+        .collect();
+    assert!(
+        drafted.iter().all(|text| !text.contains("모니터링")),
+        "{drafted:?}"
+    );
+
+    let planned: Vec<(&str, &str)> = context
+        .unlinked
+        .iter()
+        .filter(|dropped| dropped.reason.starts_with("planned, not done"))
+        .map(|dropped| (dropped.fact.text.as_str(), dropped.reason.as_str()))
+        .collect();
+    assert_eq!(planned.len(), 3, "{planned:?}");
+    assert!(planned[0].1.contains("계획된 작업 범위"), "{planned:?}");
+    assert!(planned[2].1.contains("다음 주 계획"), "{planned:?}");
+}
