@@ -79,7 +79,9 @@ fn main() {
         best_memory = best_memory.min(start.elapsed().as_secs_f64());
         facts_count = facts.len();
 
-        // The real thing: `draft facts` minus printing (walk, read, parse, extract).
+        // The real thing: `draft facts` minus printing (walk, read, parse,
+        // extract). `ingest` reads and parses files on every core, so this
+        // figure is not single-threaded and is reported apart.
         let start = Instant::now();
         let corpus = match draft::ingest::ingest(directory.path()) {
             Ok(corpus) => corpus,
@@ -113,14 +115,17 @@ fn main() {
         FILES as f64 / best_memory,
         best_bare / best_memory
     );
+    println!("target: ≥ 0.50x bare-parse throughput (single-threaded, the line above)");
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     println!(
-        "ingest + extract_facts (disk):        {:8.1} ms  {:7.1} MiB/s  {:8.0} files/s  ({:.2}x bare)",
+        "multi-threaded, not comparable with the lines above (ingest on up to {threads} threads):"
+    );
+    println!(
+        "ingest + extract_facts (disk):        {:8.1} ms  {:7.1} MiB/s  {:8.0} files/s",
         best_ingest * 1e3,
         rate(best_ingest),
-        FILES as f64 / best_ingest,
-        best_bare / best_ingest
+        FILES as f64 / best_ingest
     );
-    println!("target: ≥ 0.50x bare-parse throughput");
 }
 
 fn read_all(directory: &Path) -> Vec<String> {

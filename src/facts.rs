@@ -49,6 +49,10 @@ pub fn role_of_label(text: &str) -> Option<Role> {
         .trim()
         .trim_matches('*')
         .trim();
+    // The longest label below is 16 bytes; most texts are far longer.
+    if label.len() > 16 {
+        return None;
+    }
     let role = match label {
         "배경" | "배경과 상황" | "상황" | "원인" | "문제" | "문제점" | "목표" | "계기" => {
             Role::Background
@@ -230,36 +234,44 @@ fn find_dates(text: &str) -> Vec<PartialDate> {
 /// Months named in a heading or cell: `(2월)` → (2, 2), `(7~8월)` → (7, 8),
 /// `(5월, 6월, 12월)` → (5, 12), `2월` → (2, 2).
 pub fn month_span(text: &str) -> Option<(u32, u32)> {
-    let mut months = Vec::new();
-    let characters: Vec<char> = text.chars().collect();
+    // Bytes, not chars: digits and the letters they may follow are ASCII,
+    // and the last byte of a non-ASCII character is never ASCII.
+    let bytes = text.as_bytes();
+    let mut span: Option<(u32, u32)> = None;
     let mut index = 0;
-    while index < characters.len() {
-        if characters[index].is_ascii_digit()
-            && (index == 0 || !characters[index - 1].is_ascii_alphanumeric())
+    while index < bytes.len() {
+        if bytes[index].is_ascii_digit()
+            && (index == 0 || !bytes[index - 1].is_ascii_alphanumeric())
         {
             let start = index;
-            while index < characters.len() && characters[index].is_ascii_digit() {
+            while index < bytes.len() && bytes[index].is_ascii_digit() {
                 index += 1;
             }
-            let number: u32 = characters[start..index]
+            // Too many digits for a month parse as 0, which is no month.
+            let number = bytes[start..index]
                 .iter()
-                .collect::<String>()
-                .parse()
+                .try_fold(0u32, |number, digit| {
+                    number.checked_mul(10)?.checked_add(u32::from(digit - b'0'))
+                })
                 .unwrap_or(0);
-            let follows = characters.get(index).copied();
-            let is_month = follows == Some('월')
-                || (matches!(follows, Some('~') | Some('～'))
-                    && characters[index + 1..].iter().find(|c| !c.is_ascii_digit()) == Some(&'월'));
+            let follows = text.get(index..).unwrap_or("");
+            let is_month = follows.starts_with('월')
+                || follows.strip_prefix(['~', '～']).is_some_and(|after| {
+                    after
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .starts_with('월')
+                });
             if is_month && (1..=12).contains(&number) {
-                months.push(number);
+                span = Some(match span {
+                    Some((first, last)) => (first.min(number), last.max(number)),
+                    None => (number, number),
+                });
             }
         } else {
             index += 1;
         }
     }
-    let first = *months.iter().min()?;
-    let last = *months.iter().max()?;
-    Some((first, last))
+    span
 }
 
 /// Where a fact comes from.
@@ -298,9 +310,13 @@ pub struct Fact {
 
 /// Extracts the facts of every document, in document order.
 pub fn extract_facts(documents: &[Document], profile: &Profile) -> Vec<Fact> {
-    let mut facts = Vec::new();
+    // At most one fact per block: reserving once spares the copies of a
+    // growing vector of large facts.
+    let blocks = documents.iter().map(|document| document.blocks.len()).sum();
+    let mut facts = Vec::with_capacity(blocks);
+    let matcher = CompanyMatcher::new(profile);
     for document in documents {
-        extract_document(document, profile, &mut facts);
+        extract_document(document, profile, &matcher, &mut facts);
     }
     facts
 }
@@ -359,8 +375,156 @@ struct Heading {
     role: Option<(Role, String)>,
 }
 
-fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact>) {
-    let matcher = CompanyMatcher::new(profile);
+/// What every fact under the same structure (headings, label paragraph,
+/// bold title, note project, nearest label item) shares. Rebuilt only when
+/// that structure changes, not for every fact.
+struct Context<'a> {
+    heading_path: Vec<String>,
+    topic: Option<String>,
+    project: Option<String>,
+    /// The role announced by the nearest label heading.
+    heading_role: Option<(Role, String)>,
+    /// The month marker of the bold title, else of the project.
+    marker: Option<(u32, u32)>,
+    /// The single company the project title names.
+    project_company: Option<&'a str>,
+    /// [`id_hasher`] fed with everything but the text.
+    hasher: Sha256,
+}
+
+/// Per-document state that sets the context of the facts that follow.
+#[derive(Default)]
+struct Structure {
+    headings: Vec<Heading>,
+    career_company: Option<(String, String, Option<Period>)>,
+    label_paragraph: Option<(Role, String)>,
+    bold_title: Option<String>,
+    note_project: Option<String>,
+    item_labels: Vec<(usize, Role, String)>,
+}
+
+impl Structure {
+    fn context<'a>(
+        &self,
+        kind: DocumentKind,
+        relative: &str,
+        matcher: &CompanyMatcher<'a>,
+    ) -> Context<'a> {
+        let is_career = kind == DocumentKind::CareerDescription;
+        let is_notes = kind == DocumentKind::Notes;
+        let is_retrospective = matches!(kind, DocumentKind::Retrospective(_));
+        let headings = &self.headings;
+        let mut heading_path: Vec<String> = Vec::with_capacity(headings.len() + 3);
+        if let Some((_, heading_text, _)) = &self.career_company {
+            heading_path.push(heading_text.clone());
+        }
+        heading_path.extend(headings.iter().map(|heading| heading.text.clone()));
+        if let Some((_, label)) = &self.label_paragraph {
+            // A label paragraph (`결과` on its own line) closes a label heading above it.
+            if headings
+                .last()
+                .is_some_and(|heading| heading.role.is_some())
+            {
+                heading_path.pop();
+            }
+            heading_path.push(label.clone());
+        }
+        let mut non_label_headings = headings.iter().filter(|heading| heading.role.is_none());
+        let (topic, mut project) = if is_career {
+            (
+                non_label_headings
+                    .clone()
+                    .find(|heading| heading.level == 1)
+                    .map(|heading| heading.text.clone()),
+                non_label_headings
+                    .find(|heading| heading.level == 2)
+                    .map(|heading| heading.text.clone()),
+            )
+        } else if is_notes {
+            (
+                non_label_headings
+                    .next_back()
+                    .map(|heading| heading.text.clone()),
+                self.note_project.clone(),
+            )
+        } else if is_retrospective {
+            (
+                None,
+                non_label_headings
+                    .rev()
+                    .find(|heading| heading.level >= 4 && !is_generic_title(&heading.text))
+                    .map(|heading| heading.text.clone()),
+            )
+        } else {
+            (
+                None,
+                non_label_headings
+                    .rev()
+                    .find(|heading| heading.level >= 2)
+                    .map(|heading| heading.text.clone()),
+            )
+        };
+        if let Some(title) = &self.bold_title {
+            heading_path.push(title.clone());
+            project = Some(title.clone());
+        }
+        if let Some(title) = &self.note_project {
+            heading_path.push(title.clone());
+        }
+        if let Some((_, _, label)) = self.item_labels.last() {
+            heading_path.push(label.clone());
+        }
+        let heading_role = headings
+            .iter()
+            .rev()
+            .find_map(|heading| heading.role.clone());
+        let marker = self
+            .bold_title
+            .as_deref()
+            .and_then(month_span)
+            .or_else(|| project.as_deref().and_then(month_span));
+        let project_company = project.as_deref().and_then(|title| matcher.only(title));
+        let hasher = id_hasher(relative, &heading_path);
+        Context {
+            heading_path,
+            topic,
+            project,
+            heading_role,
+            marker,
+            project_company,
+            hasher,
+        }
+    }
+}
+
+/// Hashes fact ids' digests by their first bytes: they are already uniform.
+#[derive(Default)]
+struct DigestHasher(u64);
+
+impl std::hash::Hasher for DigestHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8).take(1) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(word);
+        }
+    }
+
+    fn write_usize(&mut self, _: usize) {}
+}
+
+type DigestMap = HashMap<[u8; 32], usize, std::hash::BuildHasherDefault<DigestHasher>>;
+
+fn extract_document(
+    document: &Document,
+    profile: &Profile,
+    matcher: &CompanyMatcher<'_>,
+    facts: &mut Vec<Fact>,
+) {
     let front = &document.front_matter;
     let is_career = document.kind == DocumentKind::CareerDescription;
     let is_notes = document.kind == DocumentKind::Notes;
@@ -409,6 +573,14 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
         .as_deref()
         .and_then(|title| Period::parse(title).filter(|_| find_dates(title).len() >= 2))
         .or_else(|| front.date.as_deref().and_then(Period::parse));
+    // A month marker narrows the document's period only within one year.
+    let marker_year = document_period.as_ref().and_then(|period| {
+        let same_year = period.start.as_deref().map(|s| s.get(..4))
+            == period.end.as_deref().map(|e| e.get(..4));
+        period.year().filter(|_| same_year)
+    });
+    let mut month_periods: Vec<((u32, u32), Period)> = Vec::new();
+    let mut company_periods: Vec<(String, Option<Period>)> = Vec::new();
 
     let company_heading_indices: Vec<usize> = if is_career {
         company_headings(&document.blocks).collect()
@@ -416,24 +588,22 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
         Vec::new()
     };
 
-    let mut headings: Vec<Heading> = Vec::new();
-    let mut career_company: Option<(String, String, Option<Period>)> = None;
-    let mut label_paragraph: Option<(Role, String)> = None;
-    let mut bold_title: Option<String> = None;
-    let mut note_project: Option<String> = None;
-    let mut item_labels: Vec<(usize, Role, String)> = Vec::new();
+    let mut structure = Structure::default();
+    let mut context: Option<Context> = None;
     let mut item_parents: Vec<(usize, String)> = Vec::new();
-    let mut seen_ids: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut seen_ids =
+        DigestMap::with_capacity_and_hasher(document.blocks.len(), Default::default());
     let mut skip_next_period_line = false;
 
     for (index, block) in document.blocks.iter().enumerate() {
         // Structure first: headings, labels and titles set context and are not facts.
         match block {
             Block::Heading { level, text, .. } => {
-                label_paragraph = None;
-                bold_title = None;
-                note_project = None;
-                item_labels.clear();
+                context = None;
+                structure.label_paragraph = None;
+                structure.bold_title = None;
+                structure.note_project = None;
+                structure.item_labels.clear();
                 item_parents.clear();
                 if company_heading_indices.contains(&index) {
                     let name = profile
@@ -444,19 +614,20 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
                         Some(Block::Paragraph { text, .. }) => Period::parse(text),
                         _ => None,
                     };
-                    career_company = Some((name, text.clone(), period));
-                    headings.clear();
+                    structure.career_company = Some((name, text.clone(), period));
+                    structure.headings.clear();
                     skip_next_period_line = true;
                     continue;
                 }
-                while headings
+                while structure
+                    .headings
                     .last()
                     .is_some_and(|heading| heading.level >= *level)
                 {
-                    headings.pop();
+                    structure.headings.pop();
                 }
                 let role = role_of_label(text).map(|role| (role, clean_label(text)));
-                headings.push(Heading {
+                structure.headings.push(Heading {
                     level: *level,
                     text: text.clone(),
                     role,
@@ -471,23 +642,34 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
                     }
                 }
                 if let Some(role) = role_of_label(text) {
-                    label_paragraph = Some((role, clean_label(text)));
-                    item_labels.clear();
+                    context = None;
+                    structure.label_paragraph = Some((role, clean_label(text)));
+                    structure.item_labels.clear();
                     continue;
                 }
                 if *all_bold && is_retrospective {
-                    bold_title = Some(text.clone());
-                    label_paragraph = None;
-                    item_labels.clear();
+                    context = None;
+                    structure.bold_title = Some(text.clone());
+                    structure.label_paragraph = None;
+                    structure.item_labels.clear();
                     item_parents.clear();
                     continue;
                 }
             }
             Block::ListItem { depth, text, .. } => {
-                item_labels.retain(|(label_depth, _, _)| label_depth < depth);
+                let labels = structure.item_labels.len();
+                structure
+                    .item_labels
+                    .retain(|(label_depth, _, _)| label_depth < depth);
+                if structure.item_labels.len() != labels {
+                    context = None;
+                }
                 item_parents.retain(|(parent_depth, _)| parent_depth < depth);
                 if let Some(role) = role_of_label(text) {
-                    item_labels.push((*depth, role, clean_label(text)));
+                    context = None;
+                    structure
+                        .item_labels
+                        .push((*depth, role, clean_label(text)));
                     continue;
                 }
                 if is_notes && *depth == 0 {
@@ -496,10 +678,13 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
                         Some(Block::ListItem { depth: 1, text, .. }) if role_of_label(text).is_some()
                     );
                     if titles_a_project {
-                        note_project = Some(clean_label(text));
+                        context = None;
+                        structure.note_project = Some(clean_label(text));
                         continue;
                     }
-                    note_project = None;
+                    if structure.note_project.take().is_some() {
+                        context = None;
+                    }
                 }
             }
             Block::TableRow { .. } => {}
@@ -522,88 +707,20 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
             Block::Heading { .. } => continue,
         };
 
-        // Heading path, topic and project.
-        let mut heading_path: Vec<String> = Vec::new();
-        if let Some((_, heading_text, _)) = &career_company {
-            heading_path.push(heading_text.clone());
-        }
-        heading_path.extend(headings.iter().map(|heading| heading.text.clone()));
-        if let Some((_, label)) = &label_paragraph {
-            // A label paragraph (`결과` on its own line) closes a label heading above it.
-            if headings
-                .last()
-                .is_some_and(|heading| heading.role.is_some())
-            {
-                heading_path.pop();
-            }
-            heading_path.push(label.clone());
-        }
-        let non_label_headings: Vec<&Heading> = headings
-            .iter()
-            .filter(|heading| heading.role.is_none())
-            .collect();
-        let (topic, mut project) = if is_career {
-            (
-                non_label_headings
-                    .iter()
-                    .find(|heading| heading.level == 1)
-                    .map(|heading| heading.text.clone()),
-                non_label_headings
-                    .iter()
-                    .find(|heading| heading.level == 2)
-                    .map(|heading| heading.text.clone()),
-            )
-        } else if is_notes {
-            (
-                non_label_headings
-                    .last()
-                    .map(|heading| heading.text.clone()),
-                note_project.clone(),
-            )
-        } else if is_retrospective {
-            (
-                None,
-                non_label_headings
-                    .iter()
-                    .rev()
-                    .find(|heading| heading.level >= 4 && !is_generic_title(&heading.text))
-                    .map(|heading| heading.text.clone()),
-            )
-        } else {
-            (
-                None,
-                non_label_headings
-                    .iter()
-                    .rev()
-                    .find(|heading| heading.level >= 2)
-                    .map(|heading| heading.text.clone()),
-            )
-        };
-        if let Some(title) = &bold_title {
-            heading_path.push(title.clone());
-            project = Some(title.clone());
-        }
-        if let Some(title) = &note_project {
-            heading_path.push(title.clone());
-        }
-        if let Some((_, _, label)) = item_labels.last() {
-            heading_path.push(label.clone());
-        }
+        // Heading path, topic and project: shared while the structure holds.
+        let shared = context
+            .get_or_insert_with(|| structure.context(document.kind, &document.relative, matcher));
+        let project = shared.project.clone();
 
         // Role: nearest label item, inline label, label paragraph, label heading, default.
-        let inline = inline_label(&text);
-        let (role, label) = if let Some((_, role, label)) = item_labels.last() {
+        let (role, label) = if let Some((_, role, label)) = structure.item_labels.last() {
             (*role, Some(label.clone()))
-        } else if let Some((role, label)) = inline {
+        } else if let Some((role, label)) = inline_label(&text) {
             (role, Some(label))
-        } else if let Some((role, label)) = &label_paragraph {
+        } else if let Some((role, label)) = &structure.label_paragraph {
             (*role, Some(label.clone()))
-        } else if let Some((role, label)) = headings
-            .iter()
-            .rev()
-            .find_map(|heading| heading.role.clone())
-        {
-            (role, Some(label))
+        } else if let Some((role, label)) = &shared.heading_role {
+            (*role, Some(label.clone()))
         } else if project.is_some() && (is_career || is_retrospective) {
             match kind {
                 FactKind::Paragraph => (Role::Background, None),
@@ -615,22 +732,19 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
         };
 
         // Company, by the documented order.
-        let company = front_company
-            .clone()
-            .or_else(|| career_company.as_ref().map(|(name, _, _)| name.clone()))
-            .or_else(|| {
-                project
-                    .as_deref()
-                    .and_then(|title| matcher.only(title))
-                    .or_else(|| matcher.only(&text))
-                    .or(body_company)
-                    .map(str::to_string)
-            })
-            .unwrap_or_else(|| UNASSIGNED.to_string());
+        let company: &str = match (&front_company, &structure.career_company) {
+            (Some(name), _) => name,
+            (None, Some((name, _, _))) => name,
+            (None, None) => shared
+                .project_company
+                .or_else(|| matcher.only(&text))
+                .or(body_company)
+                .unwrap_or(UNASSIGNED),
+        };
 
         // Period: the career heading's period line, the retrospective's period
         // narrowed by a month marker, else the company's profile period.
-        let period = if let Some((_, _, period)) = &career_company {
+        let period = if let Some((_, _, period)) = &structure.career_company {
             period.clone()
         } else if let Some(document_period) = &document_period {
             let marker = match block {
@@ -638,31 +752,46 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
                 _ => None,
             }
             .and_then(month_span)
-            .or_else(|| bold_title.as_deref().and_then(month_span))
-            .or_else(|| project.as_deref().and_then(month_span));
-            match (marker, document_period.year()) {
-                (Some((from, to)), Some(year))
-                    if document_period.start.as_deref().map(|s| &s[..4])
-                        == document_period.end.as_deref().map(|e| &e[..4]) =>
-                {
-                    Some(Period::months_of_year(year, from, to))
+            .or(shared.marker);
+            match (marker, marker_year) {
+                (Some((from, to)), Some(year)) => {
+                    let cached = month_periods
+                        .iter()
+                        .find(|(months, _)| *months == (from, to))
+                        .map(|(_, period)| period.clone());
+                    Some(cached.unwrap_or_else(|| {
+                        let period = Period::months_of_year(year, from, to);
+                        month_periods.push(((from, to), period.clone()));
+                        period
+                    }))
                 }
                 _ => Some(document_period.clone()),
             }
         } else {
-            profile
-                .company(&company)
-                .and_then(|company| company.parsed_period())
+            let cached = company_periods
+                .iter()
+                .find(|(name, _)| name == company)
+                .map(|(_, period)| period.clone());
+            cached.unwrap_or_else(|| {
+                let period = profile
+                    .company(company)
+                    .and_then(|company| company.parsed_period());
+                company_periods.push((company.to_string(), period.clone()));
+                period
+            })
         };
+        let company = company.to_string();
 
         let quantities = match block {
             Block::TableRow { header, cells, .. } => table_quantities(header, cells),
             _ => extract_quantities(&text),
         };
 
-        let key = id_hasher(&document.relative, &heading_path, &text);
-        let occurrence = seen_ids.entry(key.clone().finalize().into()).or_insert(0);
-        let id = fact_id(key, *occurrence);
+        let mut key = shared.hasher.clone();
+        key.update(text.as_bytes());
+        let digest: [u8; 32] = key.clone().finalize().into();
+        let occurrence = seen_ids.entry(digest).or_insert(0);
+        let id = fact_id(&digest, key, *occurrence);
         *occurrence += 1;
 
         let parent = match block {
@@ -681,8 +810,8 @@ fn extract_document(document: &Document, profile: &Profile, facts: &mut Vec<Fact
             kind,
             role,
             label,
-            heading_path,
-            topic,
+            heading_path: shared.heading_path.clone(),
+            topic: shared.topic.clone(),
             project,
             company,
             period,
@@ -731,8 +860,9 @@ fn inline_label(text: &str) -> Option<(Role, String)> {
     role_of_label(head).map(|role| (role, clean_label(head)))
 }
 
-/// SHA-256 over `path ␟ heading ␞ heading … ␟ text`: what identifies a fact.
-fn id_hasher(relative: &str, heading_path: &[String], text: &str) -> Sha256 {
+/// SHA-256 over `path ␟ heading ␞ heading … ␟ text` identifies a fact; this
+/// is the hasher fed with all but the text, shared by the facts of one place.
+fn id_hasher(relative: &str, heading_path: &[String]) -> Sha256 {
     let mut hasher = Sha256::new();
     hasher.update(relative.as_bytes());
     hasher.update("\u{1f}".as_bytes());
@@ -743,19 +873,23 @@ fn id_hasher(relative: &str, heading_path: &[String], text: &str) -> Sha256 {
         hasher.update(heading.as_bytes());
     }
     hasher.update("\u{1f}".as_bytes());
-    hasher.update(text.as_bytes());
     hasher
 }
 
 /// `f` + the first 12 hex digits of the hash; a repeated identical fact in
-/// the same place gets its occurrence number mixed in.
-fn fact_id(mut hasher: Sha256, occurrence: usize) -> String {
+/// the same place gets its occurrence number mixed in. `digest` is what
+/// `hasher` (path, headings and text) finalises to.
+fn fact_id(digest: &[u8; 32], mut hasher: Sha256, occurrence: usize) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    if occurrence > 0 {
+    let mixed;
+    let digest: &[u8] = if occurrence > 0 {
         hasher.update("\u{1f}".as_bytes());
         hasher.update(occurrence.to_string().as_bytes());
-    }
-    let digest = hasher.finalize();
+        mixed = hasher.finalize();
+        &mixed
+    } else {
+        digest
+    };
     let mut id = String::with_capacity(13);
     id.push('f');
     for byte in digest.iter().take(6) {
@@ -773,16 +907,25 @@ fn table_quantities(header: &[String], cells: &[String]) -> Vec<Quantity> {
     let mut offset = 0;
     for (column, cell) in cells.iter().enumerate() {
         let column_name = header.get(column).map(String::as_str).unwrap_or("");
-        let parts = split_names(column_name);
         let mut found = extract_quantities(cell);
         let component_count = found.len().saturating_sub(1);
+        // Only a cell with components (`35 (31+4)`) needs the header's parts.
+        let parts = if component_count > 0 {
+            split_names(column_name)
+        } else {
+            Vec::new()
+        };
         for (position, quantity) in found.iter_mut().enumerate() {
             let mut label = if column == 0 {
                 row_key.to_string()
             } else if row_key.is_empty() {
                 column_name.to_string()
             } else {
-                format!("{row_key} · {column_name}")
+                let mut label = String::with_capacity(row_key.len() + column_name.len() + 8);
+                label.push_str(row_key);
+                label.push_str(" · ");
+                label.push_str(column_name);
+                label
             };
             if position > 0 && parts.len() == component_count {
                 if let Some(part) = parts.get(position - 1) {

@@ -6,6 +6,7 @@
 //! yields a [`Warning`] naming its path and line; the other files go on.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
@@ -76,7 +77,8 @@ pub enum Block {
         lines: (usize, usize),
     },
     TableRow {
-        header: Vec<String>,
+        /// The table's header cells, shared by all its rows.
+        header: Arc<[String]>,
         cells: Vec<String>,
         line: usize,
     },
@@ -108,42 +110,84 @@ pub fn ingest(content_dir: &Path) -> Result<Corpus, Error> {
             path: content_dir.to_path_buf(),
         });
     }
-    for file in files {
-        let shown = file.display().to_string();
-        let relative = file
-            .strip_prefix(content_dir)
-            .unwrap_or(&file)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let bytes = match std::fs::read(&file) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                corpus.warnings.push(Warning {
-                    path: shown,
-                    line: 1,
-                    message: format!("cannot read: {error}"),
-                });
-                continue;
+    // Reading and parsing are independent per file: split the sorted list
+    // into one contiguous run per core and join the runs in order, so the
+    // documents and warnings come out exactly as a single pass makes them.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(files.len() / FILES_PER_THREAD)
+        .max(1);
+    let read = |files: &[PathBuf]| -> Vec<(Option<Document>, Vec<Warning>)> {
+        files
+            .iter()
+            .map(|file| read_document(content_dir, file))
+            .collect()
+    };
+    let results: Vec<(Option<Document>, Vec<Warning>)> = if threads == 1 {
+        read(&files)
+    } else {
+        let run = files.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .chunks(run)
+                .map(|chunk| scope.spawn(move || read(chunk)))
+                .collect();
+            let mut results = Vec::with_capacity(files.len());
+            for handle in handles {
+                match handle.join() {
+                    Ok(part) => results.extend(part),
+                    // A panic while parsing is a bug: pass it on as is.
+                    Err(payload) => std::panic::resume_unwind(payload),
+                }
             }
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => {
-                let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
-                let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
-                corpus.warnings.push(Warning {
-                    path: shown,
-                    line,
-                    message: "not valid UTF-8; file skipped".to_string(),
-                });
-                continue;
-            }
-        };
-        let (document, warnings) = parse_document(&text, shown, relative);
+            results
+        })
+    };
+    corpus.documents.reserve(results.len());
+    for (document, warnings) in results {
         corpus.warnings.extend(warnings);
-        corpus.documents.push(document);
+        corpus.documents.extend(document);
     }
     Ok(corpus)
+}
+
+/// Below this many files per core, one thread reads them all.
+const FILES_PER_THREAD: usize = 64;
+
+/// Reads and parses one file; a file that cannot be used yields only a warning.
+fn read_document(content_dir: &Path, file: &Path) -> (Option<Document>, Vec<Warning>) {
+    let shown = file.display().to_string();
+    let relative = file
+        .strip_prefix(content_dir)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let warning = Warning {
+                path: shown,
+                line: 1,
+                message: format!("cannot read: {error}"),
+            };
+            return (None, vec![warning]);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
+            let warning = Warning {
+                path: shown,
+                line,
+                message: "not valid UTF-8; file skipped".to_string(),
+            };
+            return (None, vec![warning]);
+        }
+    };
+    let (document, warnings) = parse_document(&text, shown, relative);
+    (Some(document), warnings)
 }
 
 fn collect_markdown_files(directory: &Path, files: &mut Vec<PathBuf>, warnings: &mut Vec<Warning>) {
@@ -372,7 +416,9 @@ struct LineIndex {
 
 impl LineIndex {
     fn new(text: &str, offset: usize) -> Self {
-        let mut starts = vec![0];
+        // About one line per 40 bytes of Korean prose.
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
         starts.extend(
             text.bytes()
                 .enumerate()
@@ -400,6 +446,15 @@ struct Gathered {
 }
 
 impl Gathered {
+    /// Room for the text of source bytes `range` (the text is never longer).
+    fn for_source(range: &std::ops::Range<usize>) -> Self {
+        Gathered {
+            text: String::with_capacity(range.len()),
+            first: None,
+            last: 0,
+        }
+    }
+
     fn push(&mut self, text: &str, range: std::ops::Range<usize>) {
         self.text.push_str(text);
         if self.first.is_none() {
@@ -428,7 +483,7 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH;
-    let mut blocks = Vec::new();
+    let mut blocks = Vec::with_capacity(lines.starts.len() / 2 + 1);
     let mut items: Vec<ItemFrame> = Vec::new();
     let mut current: Option<Gathered> = None;
     let mut heading_level: Option<u8> = None;
@@ -436,7 +491,7 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
     let mut strong_depth = 0usize;
     let mut image_depth = 0usize;
     let mut skip_depth = 0usize; // code blocks, metadata, HTML blocks
-    let mut table_header: Vec<String> = Vec::new();
+    let mut table_header: Arc<[String]> = Arc::new([]);
     let mut in_table_head = false;
     let mut row: Vec<String> = Vec::new();
     let mut row_start = 0usize;
@@ -447,7 +502,7 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
             return;
         }
         frame.emitted = true;
-        let text = normalise_space(&frame.own.text);
+        let text = normalise_owned(std::mem::take(&mut frame.own.text));
         if text.is_empty() {
             return;
         }
@@ -480,20 +535,20 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
             | Event::Start(Tag::HtmlBlock) => skip_depth += 1,
             Event::Start(Tag::Heading { level, .. }) => {
                 heading_level = Some(level as u8);
-                current = Some(Gathered::default());
+                current = Some(Gathered::for_source(&range));
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let (Some(level), Some(gathered)) = (heading_level.take(), current.take()) {
                     blocks.push(Block::Heading {
                         level,
-                        text: normalise_space(&gathered.text),
+                        text: normalise_owned(gathered.text),
                         line: lines.line(range.start),
                     });
                 }
             }
             Event::Start(Tag::Paragraph) => {
                 if items.is_empty() && cell.is_none() {
-                    current = Some(Gathered::default());
+                    current = Some(Gathered::for_source(&range));
                     paragraph_bold = (true, true);
                 } else if let Some(frame) = items.last_mut() {
                     frame.own.space();
@@ -501,16 +556,17 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
             }
             Event::End(TagEnd::Paragraph) if items.is_empty() => {
                 if let Some(gathered) = current.take() {
-                    let text = normalise_space(&gathered.text);
+                    let first = gathered.first;
+                    let last = gathered.last;
+                    let text = normalise_owned(gathered.text);
                     if !text.is_empty() {
-                        let first = gathered.first.unwrap_or(range.start);
-                        let markup =
-                            source_markup(body, &lines, first, gathered.last.max(first), &text);
+                        let first = first.unwrap_or(range.start);
+                        let markup = source_markup(body, &lines, first, last.max(first), &text);
                         blocks.push(Block::Paragraph {
                             text,
                             markup,
                             all_bold: paragraph_bold.1,
-                            lines: (lines.line(first), lines.line(gathered.last.max(first))),
+                            lines: (lines.line(first), lines.line(last.max(first))),
                         });
                     }
                 }
@@ -523,7 +579,8 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
                 }
             }
             Event::Start(Tag::Item) => items.push(ItemFrame {
-                own: Gathered::default(),
+                // The item's own text is mostly its first line.
+                own: Gathered::for_source(&first_line(body, &range)),
                 emitted: false,
                 start: range.start,
             }),
@@ -540,30 +597,30 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
             }
             Event::End(TagEnd::TableHead) => {
                 in_table_head = false;
-                table_header = std::mem::take(&mut row);
+                table_header = std::mem::take(&mut row).into();
             }
             Event::Start(Tag::TableRow) => {
                 row.clear();
                 row_start = range.start;
             }
             Event::End(TagEnd::TableRow) => {
-                let cells = std::mem::take(&mut row);
+                let cells = std::mem::replace(&mut row, Vec::with_capacity(table_header.len()));
                 if cells.iter().any(|cell| !cell.is_empty()) {
                     blocks.push(Block::TableRow {
-                        header: table_header.clone(),
+                        header: Arc::clone(&table_header),
                         cells,
                         line: lines.line(row_start),
                     });
                 }
             }
-            Event::Start(Tag::TableCell) => cell = Some(Gathered::default()),
+            Event::Start(Tag::TableCell) => cell = Some(Gathered::for_source(&range)),
             Event::End(TagEnd::TableCell) => {
                 if let Some(gathered) = cell.take() {
-                    row.push(normalise_space(&gathered.text));
+                    row.push(normalise_owned(gathered.text));
                 }
                 let _ = in_table_head;
             }
-            Event::End(TagEnd::Table) => table_header.clear(),
+            Event::End(TagEnd::Table) => table_header = Arc::new([]),
             Event::Start(Tag::Strong) => strong_depth += 1,
             Event::End(TagEnd::Strong) => strong_depth = strong_depth.saturating_sub(1),
             Event::Start(Tag::Image { .. }) => image_depth += 1,
@@ -604,6 +661,16 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
     blocks
 }
 
+/// The part of `range` before its first newline.
+fn first_line(body: &str, range: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let end = body
+        .as_bytes()
+        .get(range.clone())
+        .and_then(|bytes| bytes.iter().position(|&byte| byte == b'\n'))
+        .map_or(range.end, |newline| range.start + newline);
+    range.start..end
+}
+
 /// The source lines holding bytes `first..=last`, without indentation or a
 /// list marker, joined by spaces: the text as the user formatted it. Falls
 /// back to the plain `text` when the source does not reduce to it (a link,
@@ -631,18 +698,200 @@ fn source_markup(body: &str, lines: &LineIndex, first: usize, last: usize, text:
         }
         out.push_str(line);
     }
-    let plain: String = out
-        .chars()
-        .filter(|c| !matches!(c, '*' | '_' | '`' | '~'))
-        .collect();
-    let expected: String = text
-        .chars()
-        .filter(|c| !matches!(c, '*' | '_' | '`' | '~'))
-        .collect();
-    if normalise_space(&plain) == normalise_space(&expected) {
+    if out == text || same_plain_text(&out, text) {
         out
     } else {
         text.to_string()
+    }
+}
+
+/// What a byte is to [`normalise_space`] and the markup comparison.
+const ORDINARY: u8 = 0;
+const SPACE: u8 = 1;
+/// Tab, newline, vertical tab, form feed, carriage return.
+const CONTROL_SPACE: u8 = 2;
+/// `*`, `_`, `` ` ``, `~`: inline markup dropped by the comparison.
+const MARKUP: u8 = 3;
+/// A lead byte that may start non-ASCII whitespace (U+0085, U+00A0,
+/// U+1680, U+2000..U+205F, U+3000); the character must be decoded.
+const MAYBE_SPACE: u8 = 4;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [ORDINARY; 256];
+    table[b' ' as usize] = SPACE;
+    table[b'\t' as usize] = CONTROL_SPACE;
+    table[b'\n' as usize] = CONTROL_SPACE;
+    table[0x0B] = CONTROL_SPACE;
+    table[0x0C] = CONTROL_SPACE;
+    table[b'\r' as usize] = CONTROL_SPACE;
+    table[b'*' as usize] = MARKUP;
+    table[b'_' as usize] = MARKUP;
+    table[b'`' as usize] = MARKUP;
+    table[b'~' as usize] = MARKUP;
+    table[0xC2] = MAYBE_SPACE;
+    table[0xE1] = MAYBE_SPACE;
+    table[0xE2] = MAYBE_SPACE;
+    table[0xE3] = MAYBE_SPACE;
+    table
+};
+
+/// The length in bytes of the whitespace character (`char::is_whitespace`)
+/// starting at byte `index` of `text`, or 0 when there is none.
+fn whitespace_len(text: &str, index: usize) -> usize {
+    let Some(&byte) = text.as_bytes().get(index) else {
+        return 0;
+    };
+    match BYTE_CLASS[usize::from(byte)] {
+        SPACE | CONTROL_SPACE => 1,
+        MAYBE_SPACE => text
+            .get(index..)
+            .and_then(|rest| rest.chars().next())
+            .filter(|character| character.is_whitespace())
+            .map_or(0, char::len_utf8),
+        _ => 0,
+    }
+}
+
+/// The state of reading a text with the inline markup characters `*`, `_`,
+/// `` ` `` and `~` dropped and whitespace then normalised as by
+/// [`normalise_space`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct PlainState {
+    /// Whitespace seen since the last byte read out.
+    pending_space: bool,
+    /// A byte was read out already (leading whitespace is dropped).
+    started: bool,
+}
+
+impl PlainState {
+    /// Takes in one byte that is not a lead byte of possible non-ASCII whitespace.
+    fn feed(&mut self, class: u8) {
+        match class {
+            SPACE | CONTROL_SPACE => self.pending_space = self.started,
+            MARKUP => {}
+            _ => {
+                self.started = true;
+                self.pending_space = false;
+            }
+        }
+    }
+}
+
+/// The plain, space-normalised bytes of a text (see [`PlainState`]), one
+/// by one, from a position.
+struct PlainBytes<'a> {
+    text: &'a str,
+    index: usize,
+    state: PlainState,
+    /// A byte held back while the pending space is read out.
+    queued: Option<u8>,
+}
+
+impl PlainBytes<'_> {
+    fn next_byte(&mut self) -> Option<u8> {
+        if let Some(byte) = self.queued.take() {
+            return Some(byte);
+        }
+        loop {
+            let byte = *self.text.as_bytes().get(self.index)?;
+            let whitespace = whitespace_len(self.text, self.index);
+            if whitespace > 0 {
+                self.index += whitespace;
+                self.state.pending_space = self.state.started;
+                continue;
+            }
+            self.index += 1;
+            if BYTE_CLASS[usize::from(byte)] == MARKUP {
+                continue;
+            }
+            self.state.started = true;
+            if self.state.pending_space {
+                self.state.pending_space = false;
+                self.queued = Some(byte);
+                return Some(b' ');
+            }
+            return Some(byte);
+        }
+    }
+}
+
+/// Whether two texts are equal once inline markup characters are dropped
+/// and whitespace is normalised, without building either form: runs of
+/// identical bytes are passed over together, and only where the texts
+/// differ (`**` in one, not the other) are the plain bytes compared.
+fn same_plain_text(left: &str, right: &str) -> bool {
+    let start = PlainState {
+        pending_space: false,
+        started: false,
+    };
+    let mut left = PlainBytes {
+        text: left,
+        index: 0,
+        state: start,
+        queued: None,
+    };
+    let mut right = PlainBytes {
+        text: right,
+        index: 0,
+        state: start,
+        queued: None,
+    };
+    loop {
+        if left.queued.is_none() && right.queued.is_none() && left.state == right.state {
+            // The same bytes from the same state read out the same.
+            let mut state = left.state;
+            let (a, b) = (left.text.as_bytes(), right.text.as_bytes());
+            let (mut i, mut j) = (left.index, right.index);
+            while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+                let class = BYTE_CLASS[usize::from(x)];
+                if x != y || class == MAYBE_SPACE {
+                    break;
+                }
+                state.feed(class);
+                i += 1;
+                j += 1;
+            }
+            left.index = i;
+            right.index = j;
+            left.state = state;
+            right.state = state;
+        }
+        match (left.next_byte(), right.next_byte()) {
+            (None, None) => return true,
+            (x, y) if x == y => {}
+            _ => return false,
+        }
+    }
+}
+
+/// True when `text` is already what [`normalise_space`] returns: no
+/// leading, trailing or repeated whitespace, and only plain spaces.
+fn is_normalised(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut after_space = true;
+    for (index, &byte) in bytes.iter().enumerate() {
+        match BYTE_CLASS[usize::from(byte)] {
+            SPACE => {
+                if after_space {
+                    return false;
+                }
+                after_space = true;
+            }
+            CONTROL_SPACE => return false,
+            MAYBE_SPACE if whitespace_len(text, index) > 0 => return false,
+            _ => after_space = false,
+        }
+    }
+    !after_space || bytes.is_empty()
+}
+
+/// [`normalise_space`] for an owned string: returned as is when it needs
+/// no change, which is the common case.
+fn normalise_owned(text: String) -> String {
+    if is_normalised(&text) {
+        text
+    } else {
+        normalise_space(&text)
     }
 }
 
@@ -666,6 +915,9 @@ fn strip_list_marker(line: &str) -> &str {
 
 /// Collapses runs of whitespace (tabs, newlines) into single spaces and trims.
 fn normalise_space(text: &str) -> String {
+    if is_normalised(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {

@@ -339,22 +339,23 @@ fn is_hangul(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
-/// Whether `s` begins with one of the space-separated words in `groups`.
-/// The blocked words grouped by their first character, built once: the
-/// scanner asks for every number, so a linear scan of the lists was its
-/// hottest spot.
-struct WordIndex(std::collections::HashMap<char, Vec<&'static str>>);
+/// The space-separated words of `groups`, sorted by their first two
+/// characters, built once: the scanner asks for every number and unit, so
+/// a linear scan of the lists (or a hashed map) was its hottest spot.
+struct WordIndex(Vec<((char, Option<char>), &'static str)>);
 
 impl WordIndex {
     fn new(groups: &[&'static str]) -> Self {
-        let mut index: std::collections::HashMap<char, Vec<&'static str>> =
-            std::collections::HashMap::new();
-        for word in groups.iter().flat_map(|group| group.split(' ')) {
-            if let Some(first) = word.chars().next() {
-                index.entry(first).or_default().push(word);
-            }
-        }
-        WordIndex(index)
+        let mut words: Vec<((char, Option<char>), &'static str)> = groups
+            .iter()
+            .flat_map(|group| group.split(' '))
+            .filter_map(|word| {
+                let mut chars = word.chars();
+                Some(((chars.next()?, chars.next()), word))
+            })
+            .collect();
+        words.sort_unstable();
+        WordIndex(words)
     }
 }
 
@@ -363,12 +364,45 @@ static BLOCKED_WORD_INDEX: std::sync::LazyLock<WordIndex> =
 static BLOCKED_MULTIPLIER_INDEX: std::sync::LazyLock<WordIndex> =
     std::sync::LazyLock::new(|| WordIndex::new(BLOCKED_MULTIPLIERS));
 
+/// Whether `s` begins with one of the words in `index`.
 fn starts_with_any(s: &str, index: &WordIndex) -> bool {
-    s.chars()
-        .next()
-        .and_then(|first| index.0.get(&first))
-        .is_some_and(|words| words.iter().any(|word| s.starts_with(word)))
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let second = chars.next();
+    // A one-character word, or the words sharing `s`'s first two characters.
+    [(first, None), (first, second)]
+        .into_iter()
+        .filter(|key| key.1.is_none() || second.is_some())
+        .any(|key| {
+            let from = index.0.partition_point(|(word_key, _)| *word_key < key);
+            index.0[from..]
+                .iter()
+                .take_while(|(word_key, _)| *word_key == key)
+                .any(|(_, word)| s.starts_with(word))
+        })
 }
+
+/// The tail words that begin with one character, in list order.
+type TailGroup = (char, Vec<(&'static str, TailWord)>);
+
+/// [`KOREAN_TAILS`] grouped by first character, in list order within a
+/// group (the first match wins, as in the list).
+static KOREAN_TAIL_INDEX: std::sync::LazyLock<Vec<TailGroup>> = std::sync::LazyLock::new(|| {
+    let mut index: Vec<TailGroup> = Vec::new();
+    for &(word, tail) in KOREAN_TAILS {
+        let Some(first) = word.chars().next() else {
+            continue;
+        };
+        match index.iter_mut().find(|(key, _)| *key == first) {
+            Some((_, words)) => words.push((word, tail)),
+            None => index.push((first, vec![(word, tail)])),
+        }
+    }
+    index.sort_by_key(|(key, _)| *key);
+    index
+});
 
 /// An ASCII run glued to a number: `600ms`, `3x`, `10k`, `5GB`.
 enum Glued {
@@ -659,30 +693,26 @@ impl<'a> Scanner<'a> {
 
     fn small_multiplier(&self, p: usize) -> Option<f64> {
         let s = self.rest(p);
-        if starts_with_any(s, &BLOCKED_MULTIPLIER_INDEX) {
-            return None;
-        }
-        if s.starts_with('천') {
-            Some(1_000.0)
+        let multiplier = if s.starts_with('천') {
+            1_000.0
         } else if s.starts_with('백') {
-            Some(100.0)
+            100.0
         } else {
-            None
-        }
+            return None;
+        };
+        (!starts_with_any(s, &BLOCKED_MULTIPLIER_INDEX)).then_some(multiplier)
     }
 
     fn big_multiplier(&self, p: usize) -> Option<f64> {
         let s = self.rest(p);
-        if starts_with_any(s, &BLOCKED_MULTIPLIER_INDEX) {
-            return None;
-        }
-        if s.starts_with('만') {
-            Some(10_000.0)
+        let multiplier = if s.starts_with('만') {
+            10_000.0
         } else if s.starts_with('억') {
-            Some(100_000_000.0)
+            100_000_000.0
         } else {
-            None
-        }
+            return None;
+        };
+        (!starts_with_any(s, &BLOCKED_MULTIPLIER_INDEX)).then_some(multiplier)
     }
 
     /// `41만`, `1만 2천`, `1억 2천만`, `1.5만`: returns (value, end, multiplied).
@@ -797,7 +827,12 @@ impl<'a> Scanner<'a> {
         if !is_hangul(first) {
             return Tail::None;
         }
-        for &(word, tw) in KOREAN_TAILS {
+        let tails = KOREAN_TAIL_INDEX
+            .binary_search_by_key(&first, |(key, _)| *key)
+            .ok()
+            .and_then(|found| KOREAN_TAIL_INDEX.get(found))
+            .map_or(&[][..], |(_, words)| &words[..]);
+        for &(word, tw) in tails {
             if !s.starts_with(word) {
                 continue;
             }
