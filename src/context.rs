@@ -71,7 +71,7 @@ use tiktoken_rs::tokenizer::Tokenizer;
 use tiktoken_rs::CoreBPE;
 
 use crate::error::Error;
-use crate::facts::{Fact, Period, Role};
+use crate::facts::{Fact, Period, Role, Task};
 use crate::prompt::{fact_line, role_label};
 
 /// Token budget per project when neither flag nor profile gives one.
@@ -611,6 +611,11 @@ pub fn build_context(
             planned.push((
                 position,
                 ["planned, not done (under `", heading, "`)"].concat(),
+            ));
+        } else if fact.task == Some(Task::Open) {
+            planned.push((
+                position,
+                "planned, not done (an unchecked task, `- [ ]`)".to_string(),
             ));
         }
     }

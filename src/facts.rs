@@ -77,6 +77,14 @@ pub enum FactKind {
     TableRow,
 }
 
+/// A task-list item's box: `- [ ]` is open (planned, not done), `- [x]` done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    Open,
+    Done,
+}
+
 /// A period as ISO dates (`2022-04-18`); an open end is `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Period {
@@ -306,6 +314,9 @@ pub struct Fact {
     /// The fact id of the enclosing bullet, for nested bullets.
     pub parent: Option<String>,
     pub quantities: Vec<Quantity>,
+    /// Only for task-list items (`- [ ]`, `- [x]`); absent from the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<Task>,
 }
 
 /// Extracts the facts of every document, in document order.
@@ -822,6 +833,13 @@ fn extract_document(
             },
             parent,
             quantities,
+            task: match block {
+                Block::ListItem {
+                    task: Some(checked),
+                    ..
+                } => Some(if *checked { Task::Done } else { Task::Open }),
+                _ => None,
+            },
         });
     }
 }

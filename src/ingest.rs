@@ -75,6 +75,8 @@ pub enum Block {
         /// The item's own source with inline Markdown, list marker removed.
         markup: String,
         lines: (usize, usize),
+        /// A task-list item: `Some(false)` for `- [ ]`, `Some(true)` for `- [x]`.
+        task: Option<bool>,
     },
     TableRow {
         /// The table's header cells, shared by all its rows.
@@ -474,6 +476,7 @@ struct ItemFrame {
     own: Gathered,
     emitted: bool,
     start: usize,
+    task: Option<bool>,
 }
 
 /// Flattens the Markdown body into blocks, in document order.
@@ -513,6 +516,7 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
             text,
             markup,
             lines: (lines.line(first), lines.line(frame.own.last.max(first))),
+            task: frame.task,
         });
     };
 
@@ -583,7 +587,13 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
                 own: Gathered::for_source(&first_line(body, &range)),
                 emitted: false,
                 start: range.start,
+                task: None,
             }),
+            Event::TaskListMarker(checked) => {
+                if let Some(frame) = items.last_mut() {
+                    frame.task = Some(checked);
+                }
+            }
             Event::End(TagEnd::Item) => {
                 let depth = items.len().saturating_sub(1);
                 if let Some(mut frame) = items.pop() {

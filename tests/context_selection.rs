@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use draft::config::parse_profile;
 use draft::context::{build_context, Context, ContextOptions, TokenCounter};
-use draft::facts::{extract_facts, Fact, Role};
+use draft::facts::{extract_facts, Fact, Role, Task};
 use draft::ingest::parse_document;
 use draft::prompt::fact_line;
 
@@ -510,14 +510,15 @@ fn a_note_section_is_no_topic_and_one_document_never_merges_with_itself() {
 }
 
 #[test]
-fn planned_work_is_left_out_with_the_heading_that_says_so() {
+fn planned_work_is_left_out_with_the_reason() {
     let profile = parse_profile(
         "[[companies]]\nname = \"테스트닥터\"\n",
         Path::new("draft.toml"),
     )
     .expect("profile");
     let text = "---\ntitle: \"주간 회고록 (2025.12.01 ~ 2025.12.12)\"\ndate: \"2025-12-12\"\ntags: [회고, 테스트닥터]\n---\n\n\
-## 완료한 작업\n\n#### 결제수단 삭제 버그 수정\n\n- 원인: 외래 키 제약으로 삭제 실패\n- 해결: 소프트 삭제로 전환해 3건 처리\n\n\
+## 완료한 작업\n\n#### 결제수단 삭제 버그 수정\n\n- 원인: 외래 키 제약으로 삭제 실패\n- 해결: 소프트 삭제로 전환해 3건 처리\n\
+- [x] 운영 배포 완료\n- [ ] 회귀 테스트 추가\n\n\
 ## 진행 중인 작업\n\n#### 계획된 작업 범위\n\n**Phase 1 목표 (2025.12.23 완료 예정)**\n- [ ] 구독 정렬 기능\n- [ ] 웹소켓 실시간 갱신\n\n\
 ## 다음 주 계획\n\n1. **결제수단 삭제 버그 수정** 후속: 모니터링 2주\n";
     let (document, warnings) =
@@ -537,6 +538,8 @@ fn planned_work_is_left_out_with_the_heading_that_says_so() {
         drafted.iter().all(|text| !text.contains("모니터링")),
         "{drafted:?}"
     );
+    assert!(drafted.contains(&"운영 배포 완료"), "{drafted:?}");
+    assert!(!drafted.contains(&"회귀 테스트 추가"), "{drafted:?}");
 
     let planned: Vec<(&str, &str)> = context
         .unlinked
@@ -544,7 +547,23 @@ fn planned_work_is_left_out_with_the_heading_that_says_so() {
         .filter(|dropped| dropped.reason.starts_with("planned, not done"))
         .map(|dropped| (dropped.fact.text.as_str(), dropped.reason.as_str()))
         .collect();
-    assert_eq!(planned.len(), 3, "{planned:?}");
-    assert!(planned[0].1.contains("계획된 작업 범위"), "{planned:?}");
-    assert!(planned[2].1.contains("다음 주 계획"), "{planned:?}");
+    assert_eq!(planned.len(), 4, "{planned:?}");
+    assert_eq!(
+        planned[0],
+        (
+            "회귀 테스트 추가",
+            "planned, not done (an unchecked task, `- [ ]`)"
+        )
+    );
+    assert!(planned[1].1.contains("계획된 작업 범위"), "{planned:?}");
+    assert!(planned[3].1.contains("다음 주 계획"), "{planned:?}");
+    let task = |text: &str| {
+        facts
+            .iter()
+            .find(|fact| fact.text == text)
+            .map(|fact| fact.task)
+    };
+    assert_eq!(task("운영 배포 완료"), Some(Some(Task::Done)));
+    assert_eq!(task("회귀 테스트 추가"), Some(Some(Task::Open)));
+    assert_eq!(task("원인: 외래 키 제약으로 삭제 실패"), Some(None));
 }
