@@ -1023,9 +1023,29 @@ mod tests {
                 depth: 2,
                 text: "10시간에서 2시간으로 단축".into(),
                 markup: "10시간에서 2시간으로 단축".into(),
-                lines: (4, 4)
+                lines: (4, 4),
+                task: None,
             }
         );
+    }
+
+    #[test]
+    fn task_list_items_keep_their_box() {
+        let found = blocks(
+            "- [ ] 회귀 테스트 추가
+- [x] 운영 배포
+- 메모
+",
+        );
+        let tasks: Vec<Option<bool>> = found
+            .iter()
+            .map(|block| match block {
+                Block::ListItem { task, .. } => *task,
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tasks, [Some(false), Some(true), None]);
+        assert!(matches!(&found[0], Block::ListItem { text, .. } if text == "회귀 테스트 추가"));
     }
 
     #[test]
