@@ -150,3 +150,33 @@ fn retrospective_projects_of_the_seeds_draft_with_every_number_verified() {
         assert!(stdout.contains(project), "{project} missing:\n{stdout}");
     }
 }
+
+#[test]
+fn the_budget_is_counted_with_the_configured_models_tokenizer() {
+    let first_line = |extra: &[&str]| {
+        let output = draft()
+            .args(FIXTURE)
+            .args([
+                "fixtures/ingest/career",
+                "--company",
+                "테스트상사",
+                "--dry-run",
+            ])
+            .args(["--base-url", "http://127.0.0.1:9/v1"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(first_line(&["--model", "gpt-4"]).contains("(cl100k_base)"));
+    assert!(first_line(&["--model", "gpt-4o-mini"]).contains("(o200k_base)"));
+    // A local model tiktoken does not know: o200k_base unless configured.
+    assert!(first_line(&["--model", "smollm2-135m-instruct"]).contains("(o200k_base)"));
+    assert!(first_line(&["--model", "gpt-4", "--encoding", "o200k_base"]).contains("(o200k_base)"));
+}

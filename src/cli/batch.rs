@@ -391,7 +391,8 @@ pub(crate) fn run_batch(
         Some(wanted)
     };
 
-    let counter = args.selection.counter(profile)?;
+    let choice = args.model.choice(profile);
+    let counter = args.selection.counter(profile, &choice.endpoint.model)?;
     let options = args.selection.options(profile, None)?;
 
     // Plan: one job per unlocked résumé project that has facts.
@@ -490,7 +491,6 @@ pub(crate) fn run_batch(
     }
 
     // Draft.
-    let choice = args.model.choice(profile);
     let mut notes = Vec::new();
     let empty: Vec<Fact> = Vec::new();
     let company_facts = |job: &Job| facts_by_company.get(&job.company).unwrap_or(&empty);

@@ -13,7 +13,8 @@ use super::{
 };
 use crate::config::Profile;
 use crate::context::{
-    build_context, ContextOptions, TokenCounter, DEFAULT_BUDGET, DEFAULT_ENCODING,
+    build_context, encoding_for_model, ContextOptions, TokenCounter, DEFAULT_BUDGET,
+    DEFAULT_ENCODING,
 };
 use crate::drafter::{draft_offline, draft_with_model_redacted, period_line, ModelDrafting};
 use crate::error::Error;
@@ -95,12 +96,15 @@ impl ModelArgs {
 }
 
 impl SelectionArgs {
-    /// The tokenizer that counts the budget (flag over draft.toml over o200k_base).
-    pub(crate) fn counter(&self, profile: &Profile) -> Result<TokenCounter, Error> {
+    /// The tokenizer that counts the budget: `--encoding`, else draft.toml's,
+    /// else the one tiktoken knows for `model` (`gpt-4` → cl100k_base), else
+    /// o200k_base (current OpenAI models; a fair count for local ones).
+    pub(crate) fn counter(&self, profile: &Profile, model: &str) -> Result<TokenCounter, Error> {
         let encoding = self
             .encoding
             .clone()
             .or_else(|| profile.model.encoding.clone())
+            .or_else(|| encoding_for_model(model).map(str::to_string))
             .unwrap_or_else(|| DEFAULT_ENCODING.to_string());
         TokenCounter::new(&encoding)
     }
@@ -186,7 +190,8 @@ pub(crate) fn run_career(
             .collect(),
     );
 
-    let counter = args.selection.counter(profile)?;
+    let choice = args.model.choice(profile);
+    let counter = args.selection.counter(profile, &choice.endpoint.model)?;
     let options = args.selection.options(profile, args.project.clone())?;
     let context = build_context(&company_facts, &company, &options, &counter);
     let period = profile
@@ -194,7 +199,6 @@ pub(crate) fn run_career(
         .and_then(|entry| entry.period.clone())
         .or_else(|| context.company_period.as_ref().and_then(period_line));
 
-    let choice = args.model.choice(profile);
     let prompts_dir = args.model.prompts_dir(profile);
     let mut notes: Vec<String> = set_aside
         .iter()
