@@ -573,15 +573,15 @@ async fn model_section(
         .map(|selected| selected.fact.id.clone())
         .collect();
     let messages = settings.prompts.draft_messages(&input)?;
-    let content = ask(
+    let first = ask(
         &settings.client,
         messages.clone(),
         settings.temperature,
         redaction,
         &allowed,
     )
-    .await?
-    .content;
+    .await?;
+    let content = first.content;
     let (mut reply, conversation, last_content) = match parse_reply(&content, &allowed) {
         Ok(reply) => (reply, messages, content),
         Err(error) => {
@@ -589,6 +589,7 @@ async fn model_section(
                 messages: messages.clone(),
                 reply: content.clone(),
                 error: error.to_string(),
+                cut_off: first.cut_off,
             })?;
             let asked = ask(
                 &settings.client,

@@ -286,6 +286,10 @@ pub struct ReaskInput {
     pub reply: String,
     /// What was wrong ([`ReplyError`]'s text).
     pub error: String,
+    /// The server cut the reply off at its token limit: the broken reply is
+    /// left out of the conversation (it would only use up the context) and
+    /// the model is asked for a shorter one.
+    pub cut_off: bool,
 }
 
 #[derive(Serialize)]
@@ -310,6 +314,7 @@ struct RepairVariables<'a> {
 struct ReaskVariables<'a> {
     reply: &'a str,
     error: &'a str,
+    cut_off: bool,
 }
 
 /// The loaded templates: built-ins, each replaced by a user's file of the same name.
@@ -415,7 +420,7 @@ impl PromptSet {
                 fence,
             },
         )?;
-        self.continue_conversation(&input.messages, &input.reply, request)
+        self.continue_conversation(&input.messages, Some(&input.reply), request)
     }
 
     /// The conversation so far, the invalid reply, and a request to answer again.
@@ -425,15 +430,17 @@ impl PromptSet {
             &ReaskVariables {
                 reply: &input.reply,
                 error: &input.error,
+                cut_off: input.cut_off,
             },
         )?;
-        self.continue_conversation(&input.messages, &input.reply, request)
+        let reply = (!input.cut_off).then_some(input.reply.as_str());
+        self.continue_conversation(&input.messages, reply, request)
     }
 
     fn continue_conversation(
         &self,
         messages: &[ChatMessage],
-        reply: &str,
+        reply: Option<&str>,
         request: String,
     ) -> Result<Vec<ChatMessage>, Error> {
         let mut conversation = Vec::with_capacity(messages.len() + 3);
@@ -446,7 +453,9 @@ impl PromptSet {
             ));
         }
         conversation.extend(messages.iter().cloned());
-        conversation.push(ChatMessage::assistant(reply));
+        if let Some(reply) = reply {
+            conversation.push(ChatMessage::assistant(reply));
+        }
         conversation.push(ChatMessage::user(request));
         Ok(conversation)
     }

@@ -1,7 +1,8 @@
 //! `draft career` through a real HTTP server on 127.0.0.1 that speaks the
 //! chat-completions protocol (wiremock), answering with recorded replies
 //! from `fixtures/career/`: a clean draft, a wrong number the repair round
-//! fixes, one that stays wrong and is marked, and an invalid reply re-asked.
+//! fixes, one that stays wrong and is marked, and invalid replies re-asked
+//! (one cut off at the token limit, one that is not JSON at all).
 
 use std::path::Path;
 
@@ -184,8 +185,38 @@ async fn invalid_json_reply_is_reasked_once() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let sent = requests(&server).await;
     assert_eq!(sent.len(), 2);
+    // The reply was cut off (finish_reason `length`): it is not sent back,
+    // and the re-ask asks for a shorter reply.
+    let first = sent[0]["messages"].as_array().unwrap();
     let messages = sent[1]["messages"].as_array().unwrap();
-    assert!(messages.len() > sent[0]["messages"].as_array().unwrap().len());
+    assert_eq!(messages.len(), first.len() + 1);
+    assert!(messages
+        .iter()
+        .all(|message| message["role"] != "assistant"));
+    let last = messages.last().unwrap()["content"].as_str().unwrap();
+    assert!(last.contains("잘려") && last.contains("더 짧게"), "{last}");
+    assert!(run.stdout.contains("## 주문 API"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_that_is_not_json_is_shown_back_when_reasked() {
+    let server = MockServer::start().await;
+    serve_in_order(&server, &["not_json.json", "clean.json"]).await;
+    let cache = tempfile::tempdir().unwrap();
+    let run = run_career(&server, cache.path(), &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 2);
+    let first = sent[0]["messages"].as_array().unwrap();
+    let messages = sent[1]["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), first.len() + 2);
+    assert_eq!(messages[first.len()]["role"], "assistant");
+    assert!(messages[first.len()]["content"]
+        .as_str()
+        .unwrap()
+        .contains("JSON을 만들 수 없습니다"));
+    let last = messages.last().unwrap()["content"].as_str().unwrap();
+    assert!(last.starts_with("방금 답을 쓸 수 없었습니다:"), "{last}");
     assert!(run.stdout.contains("## 주문 API"));
 }
 

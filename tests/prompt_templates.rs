@@ -219,6 +219,7 @@ fn repair_and_reask_continue_the_conversation() {
             messages: Vec::new(),
             reply: "not json".to_string(),
             error: "the reply is not valid JSON (line 1, column 2): expected value".to_string(),
+            cut_off: false,
         })
         .expect("rendered");
     let roles: Vec<ChatRole> = reask.iter().map(|message| message.role).collect();
@@ -228,4 +229,23 @@ fn repair_and_reask_continue_the_conversation() {
     );
     assert!(reask[2].content.contains("expected value"));
     assert!(reask[2].content.contains("\"배경\""));
+    assert!(reask[2].content.starts_with("방금 답을 쓸 수 없었습니다:"));
+
+    // A reply cut off at the token limit is not sent back: it would only use
+    // up the context. The model is asked for a shorter one instead.
+    let reask = prompts
+        .reask_messages(&ReaskInput {
+            messages: Vec::new(),
+            reply: "{\"title\": \"주문 API\", \"배경\": [{\"text\": \"응답이".to_string(),
+            error: "the reply is not valid JSON (line 1, column 40): EOF while parsing a string"
+                .to_string(),
+            cut_off: true,
+        })
+        .expect("rendered");
+    let roles: Vec<ChatRole> = reask.iter().map(|message| message.role).collect();
+    assert_eq!(roles, vec![ChatRole::System, ChatRole::User]);
+    assert!(reask[1].content.contains("잘려"));
+    assert!(reask[1].content.contains("더 짧게"));
+    assert!(reask[1].content.contains("EOF while parsing"));
+    assert!(reask[1].content.contains("\"배경\""));
 }
