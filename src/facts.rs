@@ -319,17 +319,54 @@ pub struct Fact {
     pub task: Option<Task>,
 }
 
-/// Extracts the facts of every document, in document order.
+/// Extracts the facts of every document, in document order, on up to as
+/// many threads as there are cores (documents are independent; the result
+/// is the same as on one thread).
 pub fn extract_facts(documents: &[Document], profile: &Profile) -> Vec<Fact> {
-    // At most one fact per block: reserving once spares the copies of a
-    // growing vector of large facts.
-    let blocks = documents.iter().map(|document| document.blocks.len()).sum();
-    let mut facts = Vec::with_capacity(blocks);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(documents.len() / DOCUMENTS_PER_THREAD)
+        .max(1);
+    extract_facts_on(documents, profile, threads)
+}
+
+/// Below this many documents per core, one thread extracts them all.
+const DOCUMENTS_PER_THREAD: usize = 64;
+
+/// [`extract_facts`] on exactly `threads` threads (at least one): each takes
+/// a contiguous run of the documents and the runs are joined in order.
+pub fn extract_facts_on(documents: &[Document], profile: &Profile, threads: usize) -> Vec<Fact> {
     let matcher = CompanyMatcher::new(profile);
-    for document in documents {
-        extract_document(document, profile, &matcher, &mut facts);
+    let extract = |documents: &[Document]| {
+        // At most one fact per block: reserving once spares the copies of a
+        // growing vector of large facts.
+        let blocks = documents.iter().map(|document| document.blocks.len()).sum();
+        let mut facts = Vec::with_capacity(blocks);
+        for document in documents {
+            extract_document(document, profile, &matcher, &mut facts);
+        }
+        facts
+    };
+    if threads <= 1 || documents.len() < 2 {
+        return extract(documents);
     }
-    facts
+    let run = documents.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = documents
+            .chunks(run)
+            .map(|chunk| scope.spawn(move || extract(chunk)))
+            .collect();
+        let mut facts = Vec::new();
+        for handle in handles {
+            match handle.join() {
+                Ok(part) if facts.is_empty() => facts = part,
+                Ok(part) => facts.extend(part),
+                // A panic while extracting is a bug: pass it on as is.
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        facts
+    })
 }
 
 /// Company names and aliases, longest first so `AWA 소프트` beats `AWA`.

@@ -280,3 +280,33 @@ fn json_output_is_the_documented_shape() {
         .iter()
         .all(|f| f["company"] == "테스트상사"));
 }
+
+#[test]
+fn facts_are_the_same_on_one_thread_and_on_several() {
+    let profile = draft::config::parse_profile(
+        "[[companies]]\nname = \"테스트닥터\"\n",
+        std::path::Path::new("draft.toml"),
+    )
+    .unwrap();
+    let documents: Vec<_> = (0..200)
+        .map(|index| {
+            let text = format!(
+                "---\ntitle: \"{index}월 회고\"\ndate: \"2025-0{}-28\"\ntags: [테스트닥터]\n---\n\n\
+                 ## 결제 API {index}\n\n- 결과: 응답시간을 {index}00ms에서 {index}0ms로 단축\n\
+                 - 같은 줄\n- 같은 줄\n\n| 월 | 커밋 |\n|---|---|\n| {index}월 | {index} |\n",
+                index % 9 + 1
+            );
+            draft::ingest::parse_document(&text, format!("{index}.md"), format!("{index}.md")).0
+        })
+        .collect();
+    let serial = draft::facts::extract_facts_on(&documents, &profile, 1);
+    assert!(serial.len() >= 800, "{}", serial.len());
+    for threads in [2, 3, 7] {
+        let parallel = draft::facts::extract_facts_on(&documents, &profile, threads);
+        assert_eq!(
+            serde_json::to_string(&parallel).unwrap(),
+            serde_json::to_string(&serial).unwrap(),
+            "{threads} threads"
+        );
+    }
+}
