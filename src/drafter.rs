@@ -323,20 +323,33 @@ fn normalise_sentence(fact: &Fact) -> String {
             }
         }
     }
+    // Only endings with a safe résumé form: `시작했습니다` → `시작`,
+    // `해결되었습니다` → `해결됨`. Another verb keeps its ending
+    // (`피드백을 받았습니다`), since cutting it would leave a broken word.
     for (ending, replacement) in [
         ("했습니다.", ""),
         ("하였습니다.", ""),
         ("했습니다", ""),
         ("되었습니다.", "됨"),
         ("됐습니다.", "됨"),
-        ("습니다.", ""),
         ("했다.", ""),
         ("했다", ""),
     ] {
-        if let Some(stem) = text.strip_suffix(ending) {
+        let Some(stem) = text.strip_suffix(ending) else {
+            continue;
+        };
+        if !stem.ends_with(char::is_whitespace) || replacement == "됨" {
             text = format!("{}{replacement}", stem.trim_end());
-            break;
+        } else if let Some(object) = stem
+            .trim_end()
+            .strip_suffix('를')
+            .or_else(|| stem.trim_end().strip_suffix('을'))
+            .filter(|object| !object.trim().is_empty())
+        {
+            // `진행 주도를 했습니다` → `진행 주도`; `가능해야 했다` stays.
+            text = object.trim_end().to_string();
         }
+        break;
     }
     let text = text.trim_end_matches('.').trim().to_string();
     let surfaces = |value: &str| -> Vec<String> {
@@ -717,6 +730,54 @@ fn section_from_reply(project: &Project, reply: DraftReply, company_facts: &[Fac
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sentence(text: &str) -> String {
+        let fact = Fact {
+            id: "f000000000000".to_string(),
+            text: text.to_string(),
+            markup: None,
+            kind: FactKind::Bullet,
+            role: Role::Action,
+            label: None,
+            heading_path: Vec::new(),
+            topic: None,
+            project: None,
+            company: "테스트".to_string(),
+            period: None,
+            source: crate::facts::Provenance {
+                path: "x.md".to_string(),
+                line_start: 1,
+                line_end: 1,
+            },
+            parent: None,
+            quantities: extract_quantities(text),
+            task: None,
+        };
+        normalise_sentence(&fact)
+    }
+
+    #[test]
+    fn polite_endings_are_dropped_only_where_the_rest_reads_whole() {
+        assert_eq!(sentence("공부를 시작했습니다."), "공부를 시작");
+        assert_eq!(sentence("스터디를 진행했다."), "스터디를 진행");
+        assert_eq!(
+            sentence("결제 오류가 해결되었습니다."),
+            "결제 오류가 해결됨"
+        );
+        assert_eq!(
+            sentence("스터디 진행 방식과 진행 주도를 했습니다."),
+            "스터디 진행 방식과 진행 주도"
+        );
+        assert_eq!(sentence("예약이 가능해야 했다."), "예약이 가능해야 했다");
+        assert_eq!(
+            sentence("많은 도움이 되었다는 피드백을 받았습니다."),
+            "많은 도움이 되었다는 피드백을 받았습니다"
+        );
+        assert_eq!(
+            sentence("응답시간을 600ms에서 33ms로 단축했습니다."),
+            "응답시간을 600ms에서 33ms로 단축"
+        );
+    }
 
     #[test]
     fn only_plain_topics_from_a_model_are_taken() {
