@@ -365,9 +365,9 @@ fn normalise_sentence(fact: &Fact) -> String {
 }
 
 /// `2월 | 35 (31+4) | 29 | 결제 MSA 분리 완료` under its header →
-/// `2월: 커밋 (BE+FE) 35 (31+4), 이슈 29, 결제 MSA 분리 완료`: each numeric
-/// cell keeps its column header (from the quantity's label) so a reader and
-/// the verifier know what the number counts.
+/// `2025년 2월 전체: 커밋 35 (BE 31 + FE 4), 이슈 29 · 결제 MSA 분리 완료`:
+/// each numeric cell keeps its column header (from the quantity's label) so
+/// a reader and the verifier know what the number counts.
 fn table_sentence(fact: &Fact) -> String {
     let mut cells = Vec::new();
     let mut offset = 0usize;
@@ -379,6 +379,7 @@ fn table_sentence(fact: &Fact) -> String {
         return fact.text.clone();
     };
     let mut parts = Vec::new();
+    let mut words = Vec::new();
     for (start, cell) in rest {
         let cell = cell.trim();
         if cell.is_empty() || cell == "-" {
@@ -426,6 +427,7 @@ fn table_sentence(fact: &Fact) -> String {
                 ));
             }
             (Some(header), None) => parts.push(format!("{header} {cell}")),
+            _ if inside.is_empty() => words.push(cell.to_string()),
             _ => parts.push(cell.to_string()),
         }
     }
@@ -433,16 +435,20 @@ fn table_sentence(fact: &Fact) -> String {
         return fact.text.clone();
     }
     // `4월` alone is ambiguous across annual retrospectives: name the year.
+    // A month's or quarter's counts are the whole period's, not one
+    // project's, though the row sits under each project it names: say so.
+    let period_key = crate::facts::month_span(key).is_some() || is_quarter(key);
     let key = match fact.period.as_ref().and_then(Period::year) {
-        Some(year)
-            if (crate::facts::month_span(key).is_some() || is_quarter(key))
-                && !key.contains('년') =>
-        {
-            format!("{year}년 {key}")
-        }
+        Some(year) if period_key && !key.contains('년') => format!("{year}년 {key} 전체"),
+        _ if period_key => format!("{key} 전체"),
         _ => key.to_string(),
     };
-    format!("{key}: {}", parts.join(", "))
+    let mut sentence = format!("{key}: {}", parts.join(", "));
+    if !words.is_empty() {
+        sentence.push_str(" · ");
+        sentence.push_str(&words.join(", "));
+    }
+    sentence
 }
 
 /// `Q1` … `Q4`.
@@ -776,6 +782,25 @@ mod tests {
         assert_eq!(
             sentence("응답시간을 600ms에서 33ms로 단축했습니다."),
             "응답시간을 600ms에서 33ms로 단축"
+        );
+    }
+
+    #[test]
+    fn a_month_row_reads_as_that_months_whole_counts() {
+        let text = "---\ntitle: \"2025 연간 회고\"\ndate: \"2025-12-31\"\n---\n\n\
+                    | 월 | 커밋 (BE+FE) | 이슈 | 주요 작업 |\n|---|---|---|---|\n\
+                    | 2월 | 35 (31+4) | 29 | 결제 MSA 분리 완료 |\n";
+        let (document, _) =
+            crate::ingest::parse_document(text, "a.md".to_string(), "a.md".to_string());
+        let profile = crate::config::Profile::default();
+        let facts = crate::facts::extract_facts(&[document], &profile);
+        let row = facts
+            .iter()
+            .find(|fact| fact.kind == FactKind::TableRow)
+            .map(normalise_sentence);
+        assert_eq!(
+            row.as_deref(),
+            Some("2025년 2월 전체: 커밋 35 (BE 31 + FE 4), 이슈 29 · 결제 MSA 분리 완료")
         );
     }
 
