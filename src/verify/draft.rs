@@ -12,7 +12,7 @@ use crate::facts::role_of_label;
 use crate::ingest::{company_headings, parse_document, Block};
 use crate::quantity::{extract_quantities, Quantity, Transition, TransitionRole};
 
-use super::features::{clean_label, stem, tokenize, years_in, Bag, Token, TokenizedText};
+use super::features::{clean_label, years_in, Bag, TokenizedText};
 use super::Family;
 
 /// Weight of the words of the nearest project heading above a claim.
@@ -348,7 +348,6 @@ fn add_text_sites(
         return;
     }
     let tokenized = TokenizedText::new(text);
-    let tokens = tokenize(text);
     let masked: Vec<(usize, usize)> = quantities.iter().map(|q| (q.start, q.end)).collect();
     let quantities_spans = masked.clone();
     let all_quantities = quantities.clone();
@@ -375,7 +374,7 @@ fn add_text_sites(
             .and_then(|transition| all_quantities.get(transition.partner))
             .cloned();
         let sentence = sentence_around(text, quantity.start);
-        let lead = lead_words(text, &tokens, &masked, &quantity);
+        let lead = tokenized.lead_words(text, &masked, (quantity.start, quantity.end));
         let mut years = merge_years(heading_years, &years_in(&sentence));
         if let Some(parent) = parent {
             years = merge_years(&years, &years_in(parent));
@@ -393,36 +392,6 @@ fn add_text_sites(
             in_table: false,
         });
     }
-}
-
-/// Up to three words right before `quantity`, nearest first, within its
-/// segment (no comma, colon or cell border between) and after any earlier number.
-fn lead_words(
-    text: &str,
-    tokens: &[Token],
-    masked: &[(usize, usize)],
-    quantity: &Quantity,
-) -> Vec<String> {
-    let Some(own) = tokens
-        .iter()
-        .position(|token| token.end > quantity.start && token.start < quantity.end)
-    else {
-        return Vec::new();
-    };
-    let segment = tokens[own].segment;
-    let mut lead = Vec::new();
-    for token in tokens[..own].iter().rev() {
-        let overlaps_number = masked
-            .iter()
-            .any(|(start, end)| token.end > *start && token.start < *end);
-        if token.segment != segment || overlaps_number || lead.len() == 3 {
-            break;
-        }
-        if let Some(word) = text.get(token.start..token.end) {
-            lead.push(stem(word).to_lowercase());
-        }
-    }
-    lead
 }
 
 #[cfg(test)]

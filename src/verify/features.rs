@@ -899,6 +899,39 @@ impl TokenizedText {
         TokenizedText { words, segments }
     }
 
+    /// Up to three words right before the number at `span`, nearest first,
+    /// stemmed and lower-cased: within its segment (no comma, colon or cell
+    /// border between) and after any earlier number (`masked`). `BE` of
+    /// `35 (BE 31 + FE 4)` for 31.
+    pub fn lead_words(
+        &self,
+        text: &str,
+        masked: &[(usize, usize)],
+        span: (usize, usize),
+    ) -> Vec<String> {
+        let Some(own) = self
+            .words
+            .iter()
+            .position(|word| word.end > span.0 && word.start < span.1)
+        else {
+            return Vec::new();
+        };
+        let segment = self.words[own].segment;
+        let mut lead = Vec::new();
+        for word in self.words[..own].iter().rev() {
+            let overlaps_number = masked
+                .iter()
+                .any(|(start, end)| word.end > *start && word.start < *end);
+            if word.segment != segment || overlaps_number || lead.len() == 3 {
+                break;
+            }
+            if let Some(surface) = text.get(word.start..word.end) {
+                lead.push(stem(surface).to_lowercase());
+            }
+        }
+        lead
+    }
+
     /// (position, segment) of the word at or after a byte span.
     fn locate(&self, start: usize, end: usize) -> Option<(f32, usize)> {
         self.words
