@@ -56,26 +56,14 @@ fn main() {
 
         // Parsing alone (front matter + blocks), from memory.
         let start = Instant::now();
-        let documents: Vec<_> = texts
-            .iter()
-            .enumerate()
-            .map(|(index, text)| {
-                draft::ingest::parse_document(text, format!("{index}.md"), format!("{index}.md")).0
-            })
-            .collect();
+        let documents = parse_all(&texts);
         best_parse = best_parse.min(start.elapsed().as_secs_f64());
         std::hint::black_box(documents.len());
 
         // Our pipeline from memory, on one thread like the bare parse:
         // parse_document + extract_facts.
         let start = Instant::now();
-        let documents: Vec<_> = texts
-            .iter()
-            .enumerate()
-            .map(|(index, text)| {
-                draft::ingest::parse_document(text, format!("{index}.md"), format!("{index}.md")).0
-            })
-            .collect();
+        let documents = parse_all(&texts);
         let facts = draft::facts::extract_facts_on(&documents, &profile, 1);
         best_memory = best_memory.min(start.elapsed().as_secs_f64());
         facts_count = facts.len();
@@ -127,6 +115,17 @@ fn main() {
         rate(best_ingest),
         FILES as f64 / best_ingest
     );
+}
+
+/// `parse_document` on every text, on this thread.
+fn parse_all(texts: &[String]) -> Vec<draft::ingest::Document> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            draft::ingest::parse_document(text, format!("{index}.md"), format!("{index}.md")).0
+        })
+        .collect()
 }
 
 fn read_all(directory: &Path) -> Vec<String> {

@@ -176,19 +176,25 @@ async fn number_that_stays_wrong_is_marked_and_listed() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn invalid_json_reply_is_reasked_once() {
+/// Serves `invalid` then a clean reply; returns the run and the messages of
+/// the first request and of the re-ask (exactly two requests, exit 0).
+async fn reasked_after(invalid: &str) -> (Run, Vec<serde_json::Value>, Vec<serde_json::Value>) {
     let server = MockServer::start().await;
-    serve_in_order(&server, &["invalid_json.json", "clean.json"]).await;
+    serve_in_order(&server, &[invalid, "clean.json"]).await;
     let cache = tempfile::tempdir().unwrap();
     let run = run_career(&server, cache.path(), &[]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let sent = requests(&server).await;
     assert_eq!(sent.len(), 2);
+    let messages = |request: &serde_json::Value| request["messages"].as_array().unwrap().clone();
+    (run, messages(&sent[0]), messages(&sent[1]))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_json_reply_is_reasked_once() {
+    let (run, first, messages) = reasked_after("invalid_json.json").await;
     // The reply was cut off (finish_reason `length`): it is not sent back,
     // and the re-ask asks for a shorter reply.
-    let first = sent[0]["messages"].as_array().unwrap();
-    let messages = sent[1]["messages"].as_array().unwrap();
     assert_eq!(messages.len(), first.len() + 1);
     assert!(messages
         .iter()
@@ -200,15 +206,7 @@ async fn invalid_json_reply_is_reasked_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reply_that_is_not_json_is_shown_back_when_reasked() {
-    let server = MockServer::start().await;
-    serve_in_order(&server, &["not_json.json", "clean.json"]).await;
-    let cache = tempfile::tempdir().unwrap();
-    let run = run_career(&server, cache.path(), &[]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let sent = requests(&server).await;
-    assert_eq!(sent.len(), 2);
-    let first = sent[0]["messages"].as_array().unwrap();
-    let messages = sent[1]["messages"].as_array().unwrap();
+    let (run, first, messages) = reasked_after("not_json.json").await;
     assert_eq!(messages.len(), first.len() + 2);
     assert_eq!(messages[first.len()]["role"], "assistant");
     assert!(messages[first.len()]["content"]
