@@ -87,15 +87,15 @@ pub struct Quantity {
     /// The upper end of a range (`2~3%` → 3), else `None`.
     pub max: Option<f64>,
     /// The unit as written, normalised in spelling (`퍼센트` → `%`, `sec` → `초`);
-    /// empty for a bare number.
-    pub unit: String,
+    /// empty for a bare number. Units come from a fixed table, so no copy.
+    pub unit: &'static str,
     pub dimension: Dimension,
     /// `value` converted to the dimension's base unit (durations in ms).
     pub base_value: f64,
     /// `max` converted to the base unit.
     pub base_max: Option<f64>,
     /// `ms`, `%`, `%p`, `배`, `B`, the counter word, or empty.
-    pub base_unit: String,
+    pub base_unit: &'static str,
     /// The quantity exactly as written: `41만 건`, `2시간 30분`, `2~3%`.
     /// Qualifiers are not part of it.
     pub surface: String,
@@ -1273,11 +1273,11 @@ impl<'a> Scanner<'a> {
                 Quantity {
                     value: r.value,
                     max: r.max,
-                    unit: unit.to_string(),
+                    unit,
                     dimension,
                     base_value: r.value * factor,
                     base_max: r.max.map(|m| m * factor),
-                    base_unit: base_unit.to_string(),
+                    base_unit,
                     surface: text.get(r.start..r.end).unwrap_or("").to_string(),
                     start: r.start,
                     end: r.end,
@@ -1309,7 +1309,7 @@ mod tests {
     fn rows(text: &str) -> Vec<(String, f64, String, Option<Qualifier>)> {
         extract_quantities(text)
             .into_iter()
-            .map(|q| (q.surface, q.value, q.unit, q.qualifier))
+            .map(|q| (q.surface, q.value, q.unit.to_string(), q.qualifier))
             .collect()
     }
 
@@ -1773,7 +1773,7 @@ mod tests {
         assert_eq!((q.value, q.max), (2.0, Some(3.0)));
         assert_eq!((q.base_value, q.base_max), (2.0, Some(3.0)));
         assert_eq!(
-            (q.dimension, q.base_unit.as_str()),
+            (q.dimension, q.base_unit),
             (Dimension::Percent, "%")
         );
 
@@ -1790,8 +1790,8 @@ mod tests {
     fn composite_duration_base_and_span() {
         let text = "작업이 2시간 30분 걸렸다";
         let q = one(text);
-        assert_eq!((q.value, q.unit.as_str()), (150.0, "분"));
-        assert_eq!((q.base_value, q.base_unit.as_str()), (9_000_000.0, "ms"));
+        assert_eq!((q.value, q.unit), (150.0, "분"));
+        assert_eq!((q.base_value, q.base_unit), (9_000_000.0, "ms"));
         assert_eq!(&text[q.start..q.end], "2시간 30분");
         assert_eq!(q.start, "작업이 ".len());
 
@@ -1822,7 +1822,7 @@ mod tests {
         for &(text, dim, base, base_unit) in cases {
             let q = one(text);
             assert_eq!(
-                (q.dimension, q.base_value, q.base_unit.as_str()),
+                (q.dimension, q.base_value, q.base_unit),
                 (dim, base, base_unit),
                 "{text}"
             );
@@ -1860,7 +1860,7 @@ mod tests {
         // A bare left side inherits the unit of the right side.
         let qs = extract_quantities("9 → 3개");
         assert_eq!(
-            (qs[0].dimension, qs[0].base_unit.as_str()),
+            (qs[0].dimension, qs[0].base_unit),
             (Dimension::Count, "개")
         );
         assert_eq!(qs[0].surface, "9");
@@ -1882,7 +1882,7 @@ mod tests {
         let q = one("회원 확인 전화 기능은 인스턴스 수*30개로 처리될 수 있도록 변경");
         assert_eq!(q.per.as_deref(), Some("인스턴스 수"));
         assert_eq!(
-            (q.dimension, q.base_unit.as_str()),
+            (q.dimension, q.base_unit),
             (Dimension::Count, "개")
         );
 
@@ -1892,8 +1892,8 @@ mod tests {
         assert_eq!(
             (
                 qs[0].dimension,
-                qs[0].unit.as_str(),
-                qs[0].base_unit.as_str()
+                qs[0].unit,
+                qs[0].base_unit
             ),
             (Dimension::Count, "", "회")
         );
@@ -2024,7 +2024,7 @@ mod tests {
             assert_invariants(s);
         }
         let q = one("1시간 2분 3초 4ms");
-        assert_eq!((q.value, q.unit.as_str()), (3_723_004.0, "ms"));
+        assert_eq!((q.value, q.unit), (3_723_004.0, "ms"));
     }
 
     /// Splices fragments at every position of a deterministic stream, so that

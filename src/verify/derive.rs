@@ -132,7 +132,7 @@ fn format_result(claim: &Quantity, base_value: f64) -> String {
         Dimension::Percent => "%",
         Dimension::PercentPoint => "%p",
         Dimension::Ratio => "배",
-        _ => claim.unit.as_str(),
+        _ => claim.unit,
     };
     format!("{}{unit}", format_number(base_value / factor))
 }

@@ -995,7 +995,7 @@ fn decide(
         column: site.column,
         text: claim_quantity.surface.clone(),
         value: claim_quantity.value,
-        unit: claim_quantity.unit.clone(),
+        unit: claim_quantity.unit.to_string(),
         status: Status::Unsupported,
         sources: Vec::new(),
         derivation: None,

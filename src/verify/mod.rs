@@ -305,7 +305,7 @@ impl Family {
             Dimension::Ratio => Family::Ratio,
             Dimension::Size => Family::Size,
             Dimension::Count | Dimension::Number => {
-                let unit = quantity.base_unit.as_str();
+                let unit = quantity.base_unit;
                 if MONEY_UNITS
                     .iter()
                     .any(|money| money.eq_ignore_ascii_case(unit))

@@ -374,11 +374,11 @@ mod tests {
         Quantity {
             value,
             max: None,
-            unit: String::new(),
+            unit: "",
             dimension: Dimension::Percent,
             base_value: base,
             base_max: None,
-            base_unit: "%".into(),
+            base_unit: "%",
             surface: surface.into(),
             start: 0,
             end: surface.len(),
@@ -455,7 +455,7 @@ mod tests {
     #[test]
     fn multipliers_set_precision() {
         let mut claim = quantity("41만 건", 410_000.0, 410_000.0, None);
-        claim.base_unit = "건".into();
+        claim.base_unit = "건";
         assert_eq!(written(&claim).precision, 10_000.0);
         assert_eq!(
             compare(&claim, Stated::computed(412_345.0)),
