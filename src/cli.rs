@@ -351,8 +351,8 @@ pub fn resolve_company(profile: &Profile, facts: &[Fact], name: &str) -> Result<
     }
     let mut known: Vec<String> = profile.companies.iter().map(|c| c.name.clone()).collect();
     for fact in facts {
-        if !known.contains(&fact.company) {
-            known.push(fact.company.clone());
+        if !known.iter().any(|name| **name == *fact.company) {
+            known.push(fact.company.to_string());
         }
     }
     if let Some(found) = known
@@ -426,7 +426,7 @@ fn run_verify(profile: &Profile, args: &VerifyArgs, strict: bool) -> Result<Outc
     if let (true, Some(company)) = (args.explain, company.as_deref()) {
         let own: Vec<_> = facts
             .iter()
-            .filter(|fact| fact.company == company)
+            .filter(|fact| *fact.company == *company)
             .cloned()
             .collect();
         return Ok(Outcome {
@@ -484,7 +484,7 @@ fn run_facts(profile: &Profile, args: &FactsArgs, strict: bool) -> Result<Outcom
     let (mut facts, warnings) = load_facts(profile, args.content.as_deref(), strict)?;
     if let Some(name) = &args.company {
         let company = resolve_company(profile, &facts, name)?;
-        facts.retain(|fact| fact.company == company);
+        facts.retain(|fact| *fact.company == *company);
     }
     let stdout = match args.format {
         FactsFormat::Table => render_facts_table(&facts),

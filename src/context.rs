@@ -570,11 +570,15 @@ pub fn build_context(
 ) -> Context {
     let company_facts: Vec<&Fact> = facts
         .iter()
-        .filter(|fact| fact.company == company)
+        .filter(|fact| *fact.company == *company)
         .collect();
     let mut context = Context {
         company: company.to_string(),
-        company_period: span(company_facts.iter().filter_map(|fact| fact.period.as_ref())),
+        company_period: span(
+            company_facts
+                .iter()
+                .filter_map(|fact| fact.period.as_deref()),
+        ),
         projects: Vec::new(),
         unlinked: Vec::new(),
         encoding: counter.encoding().to_string(),
@@ -629,14 +633,16 @@ pub fn build_context(
             continue;
         }
         let existing = groups.iter_mut().find(|group| {
-            group.document == fact.source.path && group.topic == fact.topic && &group.title == title
+            *group.document == *fact.source.path
+                && group.topic.as_deref() == fact.topic.as_deref()
+                && *group.title == **title
         });
         match existing {
             Some(group) => group.members.push(position),
             None => groups.push(Group {
-                document: fact.source.path.clone(),
-                topic: fact.topic.clone(),
-                title: title.clone(),
+                document: fact.source.path.to_string(),
+                topic: fact.topic.as_deref().map(str::to_string),
+                title: title.to_string(),
                 members: vec![position],
             }),
         }
@@ -764,7 +770,7 @@ pub fn build_context(
         own.sort_unstable();
         let period = span(
             own.iter()
-                .filter_map(|&position| company_facts[position].period.as_ref()),
+                .filter_map(|&position| company_facts[position].period.as_deref()),
         );
         // Titles, earliest group first.
         let mut group_order: Vec<usize> = cluster.groups.clone();
@@ -773,7 +779,7 @@ pub fn build_context(
             let start = span(
                 members
                     .iter()
-                    .filter_map(|&p| company_facts[p].period.as_ref()),
+                    .filter_map(|&p| company_facts[p].period.as_deref()),
             )
             .and_then(|period| period.start)
             .unwrap_or_else(|| "9999".to_string());

@@ -438,7 +438,7 @@ fn table_sentence(fact: &Fact) -> String {
     // A month's or quarter's counts are the whole period's, not one
     // project's, though the row sits under each project it names: say so.
     let period_key = crate::facts::month_span(key).is_some() || is_quarter(key);
-    let key = match fact.period.as_ref().and_then(Period::year) {
+    let key = match fact.period.as_deref().and_then(Period::year) {
         Some(year) if period_key && !key.contains('년') => format!("{year}년 {key} 전체"),
         _ if period_key => format!("{key} 전체"),
         _ => key.to_string(),
@@ -745,13 +745,13 @@ mod tests {
             kind: FactKind::Bullet,
             role: Role::Action,
             label: None,
-            heading_path: Vec::new(),
+            heading_path: Vec::new().into(),
             topic: None,
             project: None,
-            company: "테스트".to_string(),
+            company: "테스트".into(),
             period: None,
             source: crate::facts::Provenance {
-                path: "x.md".to_string(),
+                path: "x.md".into(),
                 line_start: 1,
                 line_end: 1,
             },

@@ -7,6 +7,7 @@
 //! as long as the file, the heading path and the text are unchanged.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -285,7 +286,8 @@ pub fn month_span(text: &str) -> Option<(u32, u32)> {
 /// Where a fact comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Provenance {
-    pub path: String,
+    /// Shared by every fact of one document.
+    pub path: Arc<str>,
     pub line_start: usize,
     pub line_end: usize,
 }
@@ -303,13 +305,14 @@ pub struct Fact {
     pub role: Role,
     /// The label that decided the role (`결과`, `배경과 상황`, `원인`), if any.
     pub label: Option<String>,
-    pub heading_path: Vec<String>,
+    /// Shared by the facts under the same structure (see `Context`).
+    pub heading_path: Arc<[String]>,
     /// The 주제 of a career description (`서비스 개발`) or the section of a note (`스터디`).
-    pub topic: Option<String>,
+    pub topic: Option<Arc<str>>,
     /// The project, ticket or study this fact belongs to, as titled in its document.
-    pub project: Option<String>,
-    pub company: String,
-    pub period: Option<Period>,
+    pub project: Option<Arc<str>>,
+    pub company: Arc<str>,
+    pub period: Option<Arc<Period>>,
     pub source: Provenance,
     /// The fact id of the enclosing bullet, for nested bullets.
     pub parent: Option<String>,
@@ -427,9 +430,9 @@ struct Heading {
 /// bold title, note project, nearest label item) shares. Rebuilt only when
 /// that structure changes, not for every fact.
 struct Context<'a> {
-    heading_path: Vec<String>,
-    topic: Option<String>,
-    project: Option<String>,
+    heading_path: Arc<[String]>,
+    topic: Option<Arc<str>>,
+    project: Option<Arc<str>>,
     /// The role announced by the nearest label heading.
     heading_role: Option<(Role, String)>,
     /// The month marker of the bold title, else of the project.
@@ -444,7 +447,7 @@ struct Context<'a> {
 #[derive(Default)]
 struct Structure {
     headings: Vec<Heading>,
-    career_company: Option<(String, String, Option<Period>)>,
+    career_company: Option<(Arc<str>, String, Option<Arc<Period>>)>,
     label_paragraph: Option<(Role, String)>,
     bold_title: Option<String>,
     note_project: Option<String>,
@@ -534,9 +537,9 @@ impl Structure {
         let project_company = project.as_deref().and_then(|title| matcher.only(title));
         let hasher = id_hasher(relative, &heading_path);
         Context {
-            heading_path,
-            topic,
-            project,
+            heading_path: heading_path.into(),
+            topic: topic.map(Arc::from),
+            project: project.map(Arc::from),
             heading_role,
             marker,
             project_company,
@@ -579,22 +582,17 @@ fn extract_document(
     let is_retrospective = matches!(document.kind, DocumentKind::Retrospective(_));
 
     // Rule 1 and 3: front-matter company, then tags or title naming a company.
-    let front_company: Option<String> = front
+    let front_company: Option<Arc<str>> = front
         .company
         .as_deref()
-        .map(|name| {
-            profile
-                .canonical_company(name)
-                .unwrap_or(name.trim())
-                .to_string()
-        })
+        .map(|name| Arc::from(profile.canonical_company(name).unwrap_or(name.trim())))
         .or_else(|| {
             front
                 .tags
                 .iter()
                 .find_map(|tag| profile.canonical_company(tag))
                 .or_else(|| front.title.as_deref().and_then(|title| matcher.only(title)))
-                .map(str::to_string)
+                .map(Arc::from)
         });
     // Rule 4 at document level: the one company the body names.
     let body_company: Option<&str> = {
@@ -620,15 +618,19 @@ fn extract_document(
         .title
         .as_deref()
         .and_then(|title| Period::parse(title).filter(|_| find_dates(title).len() >= 2))
-        .or_else(|| front.date.as_deref().and_then(Period::parse));
+        .or_else(|| front.date.as_deref().and_then(Period::parse))
+        .map(Arc::new);
     // A month marker narrows the document's period only within one year.
     let marker_year = document_period.as_ref().and_then(|period| {
         let same_year = period.start.as_deref().map(|s| s.get(..4))
             == period.end.as_deref().map(|e| e.get(..4));
         period.year().filter(|_| same_year)
     });
-    let mut month_periods: Vec<((u32, u32), Period)> = Vec::new();
-    let mut company_periods: Vec<(String, Option<Period>)> = Vec::new();
+    let mut month_periods: Vec<((u32, u32), Arc<Period>)> = Vec::new();
+    let mut company_periods: Vec<(Arc<str>, Option<Arc<Period>>)> = Vec::new();
+    // Company names resolved by mention, shared by the facts that name them.
+    let mut company_names: Vec<Arc<str>> = Vec::new();
+    let path: Arc<str> = Arc::from(document.path.as_str());
 
     let company_heading_indices: Vec<usize> = if is_career {
         company_headings(&document.blocks).collect()
@@ -654,12 +656,9 @@ fn extract_document(
                 structure.item_labels.clear();
                 item_parents.clear();
                 if company_heading_indices.contains(&index) {
-                    let name = profile
-                        .canonical_company(text)
-                        .unwrap_or(text.as_str())
-                        .to_string();
+                    let name = Arc::from(profile.canonical_company(text).unwrap_or(text.as_str()));
                     let period = match document.blocks.get(index + 1) {
-                        Some(Block::Paragraph { text, .. }) => Period::parse(text),
+                        Some(Block::Paragraph { text, .. }) => Period::parse(text).map(Arc::new),
                         _ => None,
                     };
                     structure.career_company = Some((name, text.clone(), period));
@@ -780,14 +779,24 @@ fn extract_document(
         };
 
         // Company, by the documented order.
-        let company: &str = match (&front_company, &structure.career_company) {
-            (Some(name), _) => name,
-            (None, Some((name, _, _))) => name,
-            (None, None) => shared
-                .project_company
-                .or_else(|| matcher.only(&text))
-                .or(body_company)
-                .unwrap_or(UNASSIGNED),
+        let company: Arc<str> = match (&front_company, &structure.career_company) {
+            (Some(name), _) => Arc::clone(name),
+            (None, Some((name, _, _))) => Arc::clone(name),
+            (None, None) => {
+                let name = shared
+                    .project_company
+                    .or_else(|| matcher.only(&text))
+                    .or(body_company)
+                    .unwrap_or(UNASSIGNED);
+                match company_names.iter().find(|known| &***known == name) {
+                    Some(known) => Arc::clone(known),
+                    None => {
+                        let known: Arc<str> = Arc::from(name);
+                        company_names.push(Arc::clone(&known));
+                        known
+                    }
+                }
+            }
         };
 
         // Period: the career heading's period line, the retrospective's period
@@ -806,29 +815,29 @@ fn extract_document(
                     let cached = month_periods
                         .iter()
                         .find(|(months, _)| *months == (from, to))
-                        .map(|(_, period)| period.clone());
+                        .map(|(_, period)| Arc::clone(period));
                     Some(cached.unwrap_or_else(|| {
-                        let period = Period::months_of_year(year, from, to);
-                        month_periods.push(((from, to), period.clone()));
+                        let period = Arc::new(Period::months_of_year(year, from, to));
+                        month_periods.push(((from, to), Arc::clone(&period)));
                         period
                     }))
                 }
-                _ => Some(document_period.clone()),
+                _ => Some(Arc::clone(document_period)),
             }
         } else {
             let cached = company_periods
                 .iter()
-                .find(|(name, _)| name == company)
+                .find(|(name, _)| *name == company)
                 .map(|(_, period)| period.clone());
             cached.unwrap_or_else(|| {
                 let period = profile
-                    .company(company)
-                    .and_then(|company| company.parsed_period());
-                company_periods.push((company.to_string(), period.clone()));
+                    .company(&company)
+                    .and_then(|company| company.parsed_period())
+                    .map(Arc::new);
+                company_periods.push((Arc::clone(&company), period.clone()));
                 period
             })
         };
-        let company = company.to_string();
 
         let quantities = match block {
             Block::TableRow { header, cells, .. } => table_quantities(header, cells),
@@ -864,7 +873,7 @@ fn extract_document(
             company,
             period,
             source: Provenance {
-                path: document.path.clone(),
+                path: Arc::clone(&path),
                 line_start: lines.0,
                 line_end: lines.1,
             },

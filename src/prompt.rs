@@ -70,7 +70,7 @@ pub fn display_period(period: &Period) -> String {
 
 /// `content/a.md:12` or `content/a.md:12-14`.
 fn source_of(fact: &Fact) -> String {
-    let mut source = fact.source.path.clone();
+    let mut source = fact.source.path.to_string();
     source.push(':');
     source.push_str(&fact.source.line_start.to_string());
     if fact.source.line_end != fact.source.line_start {

@@ -1772,10 +1772,7 @@ mod tests {
         let q = one("매달 2~3%의 입금 확인 요청이 발생");
         assert_eq!((q.value, q.max), (2.0, Some(3.0)));
         assert_eq!((q.base_value, q.base_max), (2.0, Some(3.0)));
-        assert_eq!(
-            (q.dimension, q.base_unit),
-            (Dimension::Percent, "%")
-        );
+        assert_eq!((q.dimension, q.base_unit), (Dimension::Percent, "%"));
 
         let q = one("1~2초");
         assert_eq!((q.base_value, q.base_max), (1_000.0, Some(2_000.0)));
@@ -1859,10 +1856,7 @@ mod tests {
 
         // A bare left side inherits the unit of the right side.
         let qs = extract_quantities("9 → 3개");
-        assert_eq!(
-            (qs[0].dimension, qs[0].base_unit),
-            (Dimension::Count, "개")
-        );
+        assert_eq!((qs[0].dimension, qs[0].base_unit), (Dimension::Count, "개"));
         assert_eq!(qs[0].surface, "9");
 
         let qs = extract_quantities("이 시간을 10시간에서 2시간으로 단축");
@@ -1881,20 +1875,13 @@ mod tests {
     fn products_name_their_multiplier() {
         let q = one("회원 확인 전화 기능은 인스턴스 수*30개로 처리될 수 있도록 변경");
         assert_eq!(q.per.as_deref(), Some("인스턴스 수"));
-        assert_eq!(
-            (q.dimension, q.base_unit),
-            (Dimension::Count, "개")
-        );
+        assert_eq!((q.dimension, q.base_unit), (Dimension::Count, "개"));
 
         let qs = extract_quantities("(1월, 2월×2, 3월)");
         assert_eq!(qs.len(), 1);
         assert_eq!(qs[0].per.as_deref(), Some("2월"));
         assert_eq!(
-            (
-                qs[0].dimension,
-                qs[0].unit,
-                qs[0].base_unit
-            ),
+            (qs[0].dimension, qs[0].unit, qs[0].base_unit),
             (Dimension::Count, "", "회")
         );
 

@@ -88,7 +88,7 @@ fn the_same_project_in_two_retrospectives_is_merged_by_title() {
     let sources: HashSet<&str> = payment
         .selected
         .iter()
-        .map(|selected| selected.fact.source.path.as_str())
+        .map(|selected| selected.fact.source.path.as_ref())
         .collect();
     assert!(
         sources.contains("fixtures/context/2024-annual.md"),
@@ -280,7 +280,7 @@ fn since_and_until_narrow_projects_and_facts() {
         .dropped
         .iter()
         .filter(|dropped| dropped.reason.starts_with("outside period"))
-        .map(|dropped| dropped.fact.source.path.as_str())
+        .map(|dropped| dropped.fact.source.path.as_ref())
         .collect();
     assert!(!outside.is_empty());
     assert!(
@@ -381,7 +381,7 @@ fn every_fact_left_out_has_a_reason_and_every_fact_is_accounted_for() {
         for project in &context.projects {
             seen.extend(all_ids(project));
         }
-        for fact in facts.iter().filter(|fact| fact.company == COMPANY) {
+        for fact in facts.iter().filter(|fact| fact.company.as_ref() == COMPANY) {
             assert!(
                 seen.contains(fact.id.as_str()),
                 "{} `{}` is nowhere",

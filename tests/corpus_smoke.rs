@@ -20,7 +20,7 @@ fn bundled_corpus_ingests_cleanly_under_the_right_companies() {
         facts
             .iter()
             .filter(|fact| fact.source.path.ends_with(path))
-            .map(|fact| fact.company.clone())
+            .map(|fact| fact.company.to_string())
             .collect()
     };
     // The career description: 한패스 and AWA 소프트 by their company headings;
@@ -33,14 +33,17 @@ fn bundled_corpus_ingests_cleanly_under_the_right_companies() {
             "한패스".to_string()
         ])
     );
-    let awa: Vec<_> = facts.iter().filter(|f| f.company == "AWA 소프트").collect();
+    let awa: Vec<_> = facts
+        .iter()
+        .filter(|f| f.company.as_ref() == "AWA 소프트")
+        .collect();
     assert!(awa
         .iter()
         .any(|f| f.text.contains("회원 관리 서비스 신규 개발")));
     assert!(facts
         .iter()
         .filter(|f| f.text.contains("600ms"))
-        .all(|f| f.company == "한패스"));
+        .all(|f| f.company.as_ref() == "한패스"));
     // The three retrospectives: 플라잉닥터 (the weekly one by its alias 모비닥).
     for path in ["2025-annual.md", "2024-annual.md", "2025-12-01-weekly.md"] {
         assert_eq!(
@@ -55,7 +58,7 @@ fn bundled_corpus_ingests_cleanly_under_the_right_companies() {
         .filter(|f| f.source.path.ends_with("notes/socar-and-studies.md") && f.project.is_some())
         .collect();
     assert!(note_projects.len() > 40);
-    assert!(note_projects.iter().all(|f| f.company == "쏘카"));
+    assert!(note_projects.iter().all(|f| f.company.as_ref() == "쏘카"));
     assert!(note_projects
         .iter()
         .any(|f| f.project.as_deref() == Some("쇼퍼 정산 프로젝트")

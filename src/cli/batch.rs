@@ -445,7 +445,7 @@ pub(crate) fn run_batch(
         }
         let company_facts: Vec<Fact> = facts
             .iter()
-            .filter(|fact| fact.company == name)
+            .filter(|fact| *fact.company == *name)
             .cloned()
             .collect();
         let context = build_context(&company_facts, &name, &options, &counter);

@@ -186,7 +186,7 @@ pub(crate) fn run_career(
     let (company_facts, set_aside) = set_aside_instructions(
         facts
             .into_iter()
-            .filter(|fact| fact.company == company)
+            .filter(|fact| *fact.company == *company)
             .collect(),
     );
 

@@ -342,8 +342,8 @@ fn find_tables(facts: &[Fact]) -> Vec<Table> {
         }
         let first = &facts[rows[0]];
         tables.push(Table {
-            path: first.source.path.clone(),
-            heading_path: first.heading_path.clone(),
+            path: first.source.path.to_string(),
+            heading_path: first.heading_path.to_vec(),
             rows,
             columns,
         });
@@ -538,7 +538,7 @@ fn check_tables(facts: &[Fact], tables: &[Table], found: &mut Vec<Inconsistency>
     for (table_index, table) in tables.iter().enumerate() {
         let rows = table.rows.len();
         for (fact_index, fact) in facts.iter().enumerate() {
-            if fact.source.path != table.path || table.rows.contains(&fact_index) {
+            if *fact.source.path != *table.path || table.rows.contains(&fact_index) {
                 continue;
             }
             let members = split_members(fact);
@@ -675,7 +675,7 @@ fn average_finding(
     let mut candidates = vec![(sum, None)];
     // Stated totals of the same column in scope.
     for (other_index, other) in facts.iter().enumerate() {
-        if other.source.path != table.path
+        if *other.source.path != *table.path
             || table.rows.contains(&other_index)
             || !is_prefix(&other.heading_path, &table.heading_path)
         {

@@ -566,10 +566,10 @@ impl<'a> Index<'a> {
                 extra.add_text(project, PROJECT_WEIGHT);
             }
             let company = fold_name(&fact.company);
-            for heading in &fact.heading_path {
+            for heading in fact.heading_path.iter() {
                 if role_of_label(heading).is_some()
                     || fold_name(heading) == company
-                    || Some(heading) == fact.project.as_ref()
+                    || Some(heading.as_str()) == fact.project.as_deref()
                 {
                     continue;
                 }

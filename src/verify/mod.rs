@@ -103,7 +103,7 @@ pub struct SourceRef {
 impl SourceRef {
     pub fn of(fact: &Fact) -> SourceRef {
         SourceRef {
-            path: fact.source.path.clone(),
+            path: fact.source.path.to_string(),
             line: fact.source.line_start,
             text: fact.text.clone(),
             fact_id: fact.id.clone(),
@@ -170,7 +170,7 @@ pub fn explain_other_companies(markdown: &str, claims: &mut [Claim], other_facts
             let company = other_facts
                 .iter()
                 .find(|fact| fact.id == source.fact_id)
-                .map(|fact| fact.company.as_str())
+                .map(|fact| &*fact.company)
                 .unwrap_or("another company");
             let note = format!(
                 "stated for {company} ({}:{}), not this company",
@@ -268,7 +268,7 @@ fn company_sections(
                     facts
                         .iter()
                         .find(|fact| fold_name(&fact.company) == fold_name(text))
-                        .map(|fact| fact.company.clone())
+                        .map(|fact| fact.company.to_string())
                 });
             sections.push((*line, name));
         }
