@@ -917,10 +917,13 @@ fn is_generic_title(text: &str) -> bool {
 
 /// `원인: 캐싱된 …` or `성과: …` → the label's role.
 fn inline_label(text: &str) -> Option<(Role, String)> {
-    let (head, _) = text.split_once([':', '：'])?;
-    if head.chars().count() > 12 {
-        return None;
-    }
+    // The first colon, looked for only as far as a label can reach (12
+    // characters): a fact's text is mostly far longer and has none.
+    let (colon, _) = text
+        .char_indices()
+        .take(13)
+        .find(|&(_, c)| c == ':' || c == '：')?;
+    let head = &text[..colon];
     role_of_label(head).map(|role| (role, clean_label(head)))
 }
 

@@ -421,12 +421,7 @@ impl LineIndex {
         // About one line per 40 bytes of Korean prose.
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
         starts.push(0);
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, byte)| *byte == b'\n')
-                .map(|(index, _)| index + 1),
-        );
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|index| index + 1));
         LineIndex { starts, offset }
     }
 
