@@ -339,23 +339,46 @@ fn is_hangul(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
-/// The space-separated words of `groups`, sorted by their first two
-/// characters, built once: the scanner asks for every number and unit, so
-/// a linear scan of the lists (or a hashed map) was its hottest spot.
-struct WordIndex(Vec<((char, Option<char>), &'static str)>);
+/// The space-separated words of `groups`, sorted by a key packed from
+/// their first two characters, built once: the scanner asks for every
+/// number and unit, so a linear scan of the lists (or a hashed map) was its
+/// hottest spot.
+struct WordIndex {
+    /// `word_key(first, second)` of each word, ascending; `words` in step.
+    keys: Vec<u64>,
+    words: Vec<&'static str>,
+}
+
+/// Two characters packed into one comparable key; a missing second is 0.
+fn word_key(first: char, second: Option<char>) -> u64 {
+    (u64::from(first) << 32) | second.map_or(0, u64::from)
+}
 
 impl WordIndex {
     fn new(groups: &[&'static str]) -> Self {
-        let mut words: Vec<((char, Option<char>), &'static str)> = groups
+        let mut entries: Vec<(u64, &'static str)> = groups
             .iter()
             .flat_map(|group| group.split(' '))
             .filter_map(|word| {
                 let mut chars = word.chars();
-                Some(((chars.next()?, chars.next()), word))
+                Some((word_key(chars.next()?, chars.next()), word))
             })
             .collect();
-        words.sort_unstable();
-        WordIndex(words)
+        entries.sort_unstable();
+        WordIndex {
+            keys: entries.iter().map(|(key, _)| *key).collect(),
+            words: entries.iter().map(|(_, word)| *word).collect(),
+        }
+    }
+
+    /// Whether a word filed under `key` begins `s`.
+    fn any_under(&self, key: u64, s: &str) -> bool {
+        let from = self.keys.partition_point(|&word_key| word_key < key);
+        self.keys[from..]
+            .iter()
+            .zip(&self.words[from..])
+            .take_while(|(word_key, _)| **word_key == key)
+            .any(|(_, word)| s.starts_with(word))
     }
 }
 
@@ -370,18 +393,11 @@ fn starts_with_any(s: &str, index: &WordIndex) -> bool {
     let Some(first) = chars.next() else {
         return false;
     };
-    let second = chars.next();
     // A one-character word, or the words sharing `s`'s first two characters.
-    [(first, None), (first, second)]
-        .into_iter()
-        .filter(|key| key.1.is_none() || second.is_some())
-        .any(|key| {
-            let from = index.0.partition_point(|(word_key, _)| *word_key < key);
-            index.0[from..]
-                .iter()
-                .take_while(|(word_key, _)| *word_key == key)
-                .any(|(_, word)| s.starts_with(word))
-        })
+    index.any_under(word_key(first, None), s)
+        || chars
+            .next()
+            .is_some_and(|second| index.any_under(word_key(first, Some(second)), s))
 }
 
 /// The tail words that begin with one character, in list order.
