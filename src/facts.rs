@@ -738,11 +738,7 @@ fn extract_document(
         }
 
         let markup = match block {
-            Block::Paragraph { markup, text, .. } | Block::ListItem { markup, text, .. }
-                if markup != text =>
-            {
-                Some(markup.clone())
-            }
+            Block::Paragraph { markup, .. } | Block::ListItem { markup, .. } => markup.clone(),
             _ => None,
         };
         let (text, kind, lines) = match block {

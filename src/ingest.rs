@@ -62,8 +62,9 @@ pub enum Block {
     },
     Paragraph {
         text: String,
-        /// The source with its inline Markdown (`**bold**`), lines joined.
-        markup: String,
+        /// The source with its inline Markdown (`**bold**`), lines joined;
+        /// `None` when it reads the same as `text` (no inline Markdown).
+        markup: Option<String>,
         /// The paragraph is one bold span (`**MPT-8704: …**`): a sub-title.
         all_bold: bool,
         lines: (usize, usize),
@@ -72,8 +73,9 @@ pub enum Block {
     ListItem {
         depth: usize,
         text: String,
-        /// The item's own source with inline Markdown, list marker removed.
-        markup: String,
+        /// The item's own source with inline Markdown, list marker removed;
+        /// `None` when it reads the same as `text`.
+        markup: Option<String>,
         lines: (usize, usize),
         /// A task-list item: `Some(false)` for `- [ ]`, `Some(true)` for `- [x]`.
         task: Option<bool>,
@@ -679,35 +681,63 @@ fn first_line(body: &str, range: &std::ops::Range<usize>) -> std::ops::Range<usi
 /// The source lines holding bytes `first..=last`, without indentation or a
 /// list marker, joined by spaces: the text as the user formatted it. Falls
 /// back to the plain `text` when the source does not reduce to it (a link,
-/// an image, an escape), so markup never adds or loses words.
-fn source_markup(body: &str, lines: &LineIndex, first: usize, last: usize, text: &str) -> String {
-    let Some(&start) = lines.starts.get(lines.line(first) - 1 - lines.offset) else {
-        return text.to_string();
-    };
+/// an image, an escape), so markup never adds or loses words. `None` when
+/// that is the plain `text` itself, which is the common case and costs no copy.
+fn source_markup(
+    body: &str,
+    lines: &LineIndex,
+    first: usize,
+    last: usize,
+    text: &str,
+) -> Option<String> {
+    let start = *lines.starts.get(lines.line(first) - 1 - lines.offset)?;
     let last = last.min(body.len());
     let end = body.as_bytes()[last..]
         .iter()
         .position(|&byte| byte == b'\n')
         .map_or(body.len(), |newline| last + newline);
-    let Some(source) = body.get(start..end) else {
-        return text.to_string();
+    let source = body.get(start..end)?;
+    let source_lines = || {
+        source.lines().enumerate().map(|(index, line)| {
+            let line = line.trim();
+            if index == 0 {
+                strip_list_marker(line)
+            } else {
+                line
+            }
+        })
     };
-    let mut out = String::with_capacity(source.len());
-    for (index, line) in source.lines().enumerate() {
-        let mut line = line.trim();
-        if index == 0 {
-            line = strip_list_marker(line);
+    // The lines joined by single spaces (empty lines add nothing), compared
+    // with `text` piece by piece before any string is built.
+    let mut rest = text;
+    let mut joined_empty = true;
+    let same = source_lines().all(|line| {
+        if !joined_empty && !line.is_empty() {
+            match rest.strip_prefix(' ') {
+                Some(after) => rest = after,
+                None => return false,
+            }
         }
+        joined_empty &= line.is_empty();
+        match rest.strip_prefix(line) {
+            Some(after) => {
+                rest = after;
+                true
+            }
+            None => false,
+        }
+    });
+    if same && rest.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(source.len());
+    for line in source_lines() {
         if !out.is_empty() && !line.is_empty() {
             out.push(' ');
         }
         out.push_str(line);
     }
-    if out == text || same_plain_text(&out, text) {
-        out
-    } else {
-        text.to_string()
-    }
+    same_plain_text(&out, text).then_some(out)
 }
 
 /// What a byte is to [`normalise_space`] and the markup comparison.
@@ -1017,7 +1047,7 @@ mod tests {
             Block::ListItem {
                 depth: 2,
                 text: "10시간에서 2시간으로 단축".into(),
-                markup: "10시간에서 2시간으로 단축".into(),
+                markup: None,
                 lines: (4, 4),
                 task: None,
             }
