@@ -1126,4 +1126,46 @@ mod tests {
             }
         ));
     }
+
+    fn markup_of(block: &Block) -> Option<&str> {
+        match block {
+            Block::Paragraph { markup, .. } | Block::ListItem { markup, .. } => markup.as_deref(),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn markup_is_kept_only_where_it_differs_from_the_text() {
+        let found = blocks(
+            "첫 줄과\n  둘째 줄\n\n- 목록 항목\n  이어지는 줄\n- **전북 은행**&**쿠콘**과 연동\n\n\
+             **성과**: 응답 `600ms`에서\n33ms로\n\n- [링크](https://example.com) 정리\n",
+        );
+        let seen: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|block| match block {
+                Block::Paragraph { text, .. } | Block::ListItem { text, .. } => {
+                    (text.as_str(), markup_of(block))
+                }
+                _ => ("", None),
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                // Lines joined by a space read the same as the text: no copy.
+                ("첫 줄과 둘째 줄", None),
+                ("목록 항목 이어지는 줄", None),
+                (
+                    "전북 은행&쿠콘과 연동",
+                    Some("**전북 은행**&**쿠콘**과 연동")
+                ),
+                (
+                    "성과: 응답 600ms에서 33ms로",
+                    Some("**성과**: 응답 `600ms`에서 33ms로")
+                ),
+                // A link does not reduce to its text: the plain text stands.
+                ("링크 정리", None),
+            ]
+        );
+    }
 }
