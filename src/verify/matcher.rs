@@ -842,8 +842,8 @@ fn counters_compatible(
         return true;
     }
     match (
-        counter_class(&left.base_unit),
-        counter_class(&right.base_unit),
+        counter_class(left.base_unit),
+        counter_class(right.base_unit),
     ) {
         (Some(left_class), Some(right_class)) => left_class == right_class,
         // A specific counter matches a bare number (a table cell), not `개` or `건`.
