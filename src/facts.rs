@@ -326,10 +326,7 @@ pub struct Fact {
 /// many threads as there are cores (documents are independent; the result
 /// is the same as on one thread).
 pub fn extract_facts(documents: &[Document], profile: &Profile) -> Vec<Fact> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(documents.len() / DOCUMENTS_PER_THREAD)
-        .max(1);
+    let threads = crate::parallel::threads_for(documents.len(), DOCUMENTS_PER_THREAD);
     extract_facts_on(documents, profile, threads)
 }
 
@@ -350,26 +347,7 @@ pub fn extract_facts_on(documents: &[Document], profile: &Profile, threads: usiz
         }
         facts
     };
-    if threads <= 1 || documents.len() < 2 {
-        return extract(documents);
-    }
-    let run = documents.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = documents
-            .chunks(run)
-            .map(|chunk| scope.spawn(move || extract(chunk)))
-            .collect();
-        let mut facts = Vec::new();
-        for handle in handles {
-            match handle.join() {
-                Ok(part) if facts.is_empty() => facts = part,
-                Ok(part) => facts.extend(part),
-                // A panic while extracting is a bug: pass it on as is.
-                Err(payload) => std::panic::resume_unwind(payload),
-            }
-        }
-        facts
-    })
+    crate::parallel::map_in_runs(documents, threads, extract)
 }
 
 /// Company names and aliases, longest first so `AWA 소프트` beats `AWA`.

@@ -117,36 +117,13 @@ pub fn ingest(content_dir: &Path) -> Result<Corpus, Error> {
     // Reading and parsing are independent per file: split the sorted list
     // into one contiguous run per core and join the runs in order, so the
     // documents and warnings come out exactly as a single pass makes them.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(files.len() / FILES_PER_THREAD)
-        .max(1);
-    let read = |files: &[PathBuf]| -> Vec<(Option<Document>, Vec<Warning>)> {
+    let threads = crate::parallel::threads_for(files.len(), FILES_PER_THREAD);
+    let results = crate::parallel::map_in_runs(&files, threads, |files: &[PathBuf]| {
         files
             .iter()
             .map(|file| read_document(content_dir, file))
             .collect()
-    };
-    let results: Vec<(Option<Document>, Vec<Warning>)> = if threads == 1 {
-        read(&files)
-    } else {
-        let run = files.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = files
-                .chunks(run)
-                .map(|chunk| scope.spawn(move || read(chunk)))
-                .collect();
-            let mut results = Vec::with_capacity(files.len());
-            for handle in handles {
-                match handle.join() {
-                    Ok(part) => results.extend(part),
-                    // A panic while parsing is a bug: pass it on as is.
-                    Err(payload) => std::panic::resume_unwind(payload),
-                }
-            }
-            results
-        })
-    };
+    });
     corpus.documents.reserve(results.len());
     for (document, warnings) in results {
         corpus.warnings.extend(warnings);

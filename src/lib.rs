@@ -15,6 +15,7 @@ pub mod error;
 pub mod facts;
 pub mod ingest;
 pub mod llm;
+mod parallel;
 pub mod prompt;
 pub mod quantity;
 pub mod redact;

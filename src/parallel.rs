@@ -1,0 +1,42 @@
+//! Runs one stage over independent items on several threads and keeps their
+//! order. Files are read and parsed, and documents turned into facts, each
+//! on its own, so the joined result is exactly what a single pass gives.
+
+/// How many threads to give `count` items so that each gets at least
+/// `per_thread`: up to one per core, never fewer than one.
+pub(crate) fn threads_for(count: usize, per_thread: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(count / per_thread.max(1))
+        .max(1)
+}
+
+/// `map` over contiguous runs of `items`, one run per thread (at most
+/// `threads`), the results joined in order. A panic inside `map` is a bug
+/// and is passed on as is.
+pub(crate) fn map_in_runs<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    map: impl Fn(&[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
+    if threads <= 1 || items.len() < 2 {
+        return map(items);
+    }
+    let run = items.len().div_ceil(threads);
+    let map = &map;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(run)
+            .map(|chunk| scope.spawn(move || map(chunk)))
+            .collect();
+        let mut joined = Vec::new();
+        for handle in handles {
+            match handle.join() {
+                Ok(part) if joined.is_empty() => joined = part,
+                Ok(part) => joined.extend(part),
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        joined
+    })
+}
