@@ -762,7 +762,7 @@ fn extract_document(
                     .or_else(|| matcher.only(&text))
                     .or(body_company)
                     .unwrap_or(UNASSIGNED);
-                match company_names.iter().find(|known| &***known == name) {
+                match company_names.iter().find(|known| known.as_ref() == name) {
                     Some(known) => Arc::clone(known),
                     None => {
                         let known: Arc<str> = Arc::from(name);
