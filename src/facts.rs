@@ -44,6 +44,15 @@ impl Role {
 
 /// The role a structural label announces, if `text` is such a label.
 pub fn role_of_label(text: &str) -> Option<Role> {
+    // Most texts are sentences: longer than any label once trimmed, and
+    // with nothing to trim at either end. Say so before trimming five times.
+    let trimmable = |c: char| c.is_whitespace() || matches!(c, ':' | '：' | '*');
+    if text.len() > 16
+        && !text.starts_with(trimmable)
+        && !text.chars().next_back().is_some_and(trimmable)
+    {
+        return None;
+    }
     let label = text
         .trim()
         .trim_end_matches([':', '：'])
