@@ -43,6 +43,9 @@ fn main() {
     let mut best_memory = f64::MAX;
     let mut best_parse = f64::MAX;
     let mut facts_count = 0;
+    let mut best_copy = f64::MAX;
+    let mut best_quantities = f64::MAX;
+    let mut best_hashing = f64::MAX;
     for _ in 0..ROUNDS {
         // Bare parse: every pulldown-cmark event of every file, from memory.
         let start = Instant::now();
@@ -67,6 +70,12 @@ fn main() {
         let facts = draft::facts::extract_facts_on(&documents, &profile, 1);
         best_memory = best_memory.min(start.elapsed().as_secs_f64());
         facts_count = facts.len();
+
+        // Parts of that work measured alone, for the floor below.
+        let (copy, quantities, hashing) = measure_parts(&facts);
+        best_copy = best_copy.min(copy);
+        best_quantities = best_quantities.min(quantities);
+        best_hashing = best_hashing.min(hashing);
 
         // The real thing: `draft facts` minus printing (walk, read, parse,
         // extract). `ingest` and `extract_facts` work on every core, so this
@@ -105,6 +114,25 @@ fn main() {
         best_bare / best_memory
     );
     println!("target: ≥ 0.50x bare-parse throughput (single-threaded, the line above)");
+    println!("parts of the line above, each measured alone on its output:");
+    println!(
+        "  copying the facts (clone):          {:8.1} ms",
+        best_copy * 1e3
+    );
+    println!(
+        "  quantities of every fact's text:    {:8.1} ms",
+        best_quantities * 1e3
+    );
+    println!(
+        "  SHA-256 of every fact's id input:   {:8.1} ms",
+        best_hashing * 1e3
+    );
+    let floor = best_bare + best_copy + best_quantities + best_hashing;
+    println!(
+        "  floor (bare + the three parts):     {:8.1} ms  ({:.2}x bare at best for this fact model)",
+        floor * 1e3,
+        best_bare / floor
+    );
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     println!(
         "multi-threaded, not comparable with the lines above (ingest and extraction on up to {threads} threads):"
@@ -115,6 +143,42 @@ fn main() {
         rate(best_ingest),
         FILES as f64 / best_ingest
     );
+}
+
+/// Seconds for three parts of fact extraction, each alone: a deep copy of
+/// the facts (a lower bound on building them, whatever the design), the
+/// quantity scan of their texts, and SHA-256 over their id inputs.
+fn measure_parts(facts: &[draft::facts::Fact]) -> (f64, f64, f64) {
+    use sha2::{Digest, Sha256};
+
+    let start = Instant::now();
+    let copy = facts.to_vec();
+    let copying = start.elapsed().as_secs_f64();
+    drop(std::hint::black_box(copy));
+
+    let start = Instant::now();
+    let mut found = 0usize;
+    for fact in facts {
+        found += draft::quantity::extract_quantities(&fact.text).len();
+    }
+    let quantities = start.elapsed().as_secs_f64();
+    std::hint::black_box(found);
+
+    let start = Instant::now();
+    let mut mixed = 0u8;
+    for fact in facts {
+        let mut hasher = Sha256::new();
+        hasher.update(fact.source.path.as_bytes());
+        for heading in fact.heading_path.iter() {
+            hasher.update(heading.as_bytes());
+        }
+        hasher.update(fact.text.as_bytes());
+        mixed ^= hasher.finalize()[0];
+    }
+    let hashing = start.elapsed().as_secs_f64();
+    std::hint::black_box(mixed);
+
+    (copying, quantities, hashing)
 }
 
 /// `parse_document` on every text, on this thread.
