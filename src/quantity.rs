@@ -10,7 +10,9 @@
 //! each ASCII digit reads one quantity: the number (`1,234`, `1.8`), Korean
 //! multipliers (`41만`, `1만 2천`, `1억 2천만`) or `k`, an optional `여`, and a
 //! unit glued or after one space (`3개`, `41만 건`). Then, in order:
-//! composite durations (`2시간 30분` → 150분), ranges (`2~3%`, `7 ~ 10일`),
+//! composite durations (`2시간 30분` → 150분, `1시간 반` → 1.5시간),
+//! fractions (`3분의 1`, and `1/3` before `로`/`수준`: 0.333 in unit `분의`),
+//! ranges (`2~3%`, `7 ~ 10일`),
 //! products (`인스턴스 수*30개`), and qualifiers before (`약`, `최대`, `최소`)
 //! and after (`이상`, `이하`, `내`, `까지`, `넘게`, `80+`); the one written after
 //! wins. A last pass links `A에서 B` / `A → B` pairs as [`Transition`]s.
@@ -77,6 +79,10 @@ pub enum TransitionRole {
     From,
     To,
 }
+
+/// The unit of a fraction (`3분의 1` → 0.333…, `1/3로` → 0.333…): a ratio
+/// whose base unit is `배`.
+pub const FRACTION_UNIT: &str = "분의";
 
 /// One number as written, with its unit, normalised value and exact span.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -190,6 +196,13 @@ const PERCENT_POINT: Unit = Unit {
 };
 const RATIO: Unit = Unit {
     name: "배",
+    dim: Dimension::Ratio,
+    factor: 1.0,
+    base: "배",
+};
+/// A fraction: `3분의 1`, `1/3로`; the value is numerator / denominator.
+const FRACTION: Unit = Unit {
+    name: FRACTION_UNIT,
     dim: Dimension::Ratio,
     factor: 1.0,
     base: "배",
@@ -893,6 +906,11 @@ impl<'a> Scanner<'a> {
         if num.is_year_month() {
             return Parsed::Skip(a);
         }
+        if c == b'/' && d.is_ascii_digit() {
+            if let Some(fraction) = self.slash_fraction(i, &num) {
+                return Parsed::Op(fraction);
+            }
+        }
         if (c == b':' || c == b'/') && d.is_ascii_digit() {
             // `14:30`, `12/25`
             return Parsed::Skip(self.skip_while(a, |x| x.is_ascii_digit() || x == c));
@@ -954,6 +972,21 @@ impl<'a> Scanner<'a> {
             }
         }
         match self.parse_tail(op.end) {
+            Tail::Unit(u, e) if u.name == MIN.name && !op.about => {
+                match self.fraction_numerator(e) {
+                    Some((numerator, end)) if op.value > 0.0 => {
+                        // `3분의 1`: a third, not three minutes.
+                        op.value = numerator / op.value;
+                        op.unit = Some(FRACTION);
+                        op.plain = None;
+                        op.end = end;
+                    }
+                    _ => {
+                        op.unit = Some(u);
+                        op.end = e;
+                    }
+                }
+            }
             Tail::Unit(u, e) => {
                 op.unit = Some(u);
                 op.end = e;
@@ -965,6 +998,83 @@ impl<'a> Scanner<'a> {
             Tail::None => {}
         }
         Parsed::Op(op)
+    }
+
+    /// The numerator of `3분의 1` after `분` (at `p`): `의`, an optional space
+    /// and a whole number with no unit of its own (`10분의 1초` stays as it
+    /// was read). Returns (numerator, end).
+    fn fraction_numerator(&self, p: usize) -> Option<(f64, usize)> {
+        let after = self.rest(p).strip_prefix('의')?;
+        let mut q = p + '의'.len_utf8();
+        if after.starts_with(' ') {
+            q += 1;
+        }
+        if !self.byte(q).is_ascii_digit() {
+            return None;
+        }
+        let numerator = self.parse_num(q).ok()?;
+        let whole = !numerator.comma && numerator.frac_digits == 0 && numerator.int_value > 0;
+        let next = self.byte(numerator.end);
+        if !whole || next.is_ascii_alphanumeric() || matches!(next, b'.' | b',' | b'/' | b':') {
+            return None;
+        }
+        if matches!(self.tail_at(numerator.end, true), Tail::Unit(..)) {
+            return None;
+        }
+        Some((numerator.value, numerator.end))
+    }
+
+    /// `1/3로`, `1/10 수준`: a fraction, when a small numerator over a
+    /// larger denominator is followed by a word that speaks of an amount.
+    /// Otherwise (`12/25`, `3/4 배포`) the caller reads a date and skips it.
+    fn slash_fraction(&self, start: usize, numerator: &Num) -> Option<Operand> {
+        const AMOUNT_WORDS: &[&str] = &[
+            "로", "으로", "수준", "만큼", "가량", "정도", "이하", "이상", "이내", "미만",
+        ];
+        let plain = |num: &Num| !num.comma && num.frac_digits == 0;
+        if !plain(numerator) || !(1..=9).contains(&numerator.int_value) {
+            return None;
+        }
+        let denominator = self.parse_num(numerator.end + 1).ok()?;
+        if !plain(&denominator)
+            || !(2..=100).contains(&denominator.int_value)
+            || denominator.int_value <= numerator.int_value
+        {
+            return None;
+        }
+        let end = denominator.end;
+        let next = self.byte(end);
+        if next.is_ascii_alphanumeric() || matches!(next, b'.' | b',' | b'/' | b':' | b'-') {
+            return None;
+        }
+        let word_at = if next == b' ' { end + 1 } else { end };
+        let word = self.rest(word_at);
+        if !AMOUNT_WORDS.iter().any(|amount| word.starts_with(amount)) {
+            return None;
+        }
+        Some(Operand {
+            start,
+            end,
+            value: numerator.value / denominator.value,
+            plain: None,
+            multiplied: false,
+            unit: Some(FRACTION),
+            skip: None,
+            about: false,
+        })
+    }
+
+    /// `1시간 반`, `2년 반`: the end of `반` after a duration at `end`, when
+    /// `반` is a word of its own (not `반영`, `반복`).
+    fn half_after(&self, end: usize) -> Option<usize> {
+        let q = if self.byte(end) == b' ' { end + 1 } else { end };
+        let after = self.rest(q).strip_prefix('반')?;
+        let standalone = match after.chars().next() {
+            None => true,
+            Some(c) if !is_hangul(c) => true,
+            Some(c) => "만동에이을의으로정가쯤".contains(c),
+        };
+        standalone.then_some(q + '반'.len_utf8())
     }
 
     /// The right end of `2~3%`, if a range separator follows `end`.
@@ -1162,6 +1272,12 @@ impl<'a> Scanner<'a> {
                 if composite {
                     value = total_base / smallest.factor;
                     unit = Some(smallest);
+                } else if first_unit.name != MS.name {
+                    if let Some(half_end) = self.half_after(end) {
+                        value += 0.5;
+                        end = half_end;
+                        composite = true;
+                    }
                 }
             }
         }
@@ -1679,6 +1795,26 @@ mod tests {
         ("3시간 20분 걸리던 작업", &[("3시간 20분", 200.0, "분", NO)]),
         ("1분 30초", &[("1분 30초", 90.0, "초", NO)]),
         ("1년 6개월 동안", &[("1년 6개월", 18.0, "개월", NO)]),
+        ("1시간 반 걸리던 작업", &[("1시간 반", 1.5, "시간", NO)]),
+        ("2년 반 동안 운영", &[("2년 반", 2.5, "년", NO)]),
+        ("3일 반 만에", &[("3일 반", 3.5, "일", NO)]),
+        ("1시간 반복 작업", &[("1시간", 1.0, "시간", NO)]),
+        ("2시간 반영 지연", &[("2시간", 2.0, "시간", NO)]),
+        // fractions: a third, not three minutes
+        (
+            "비용을 3분의 1로 절감",
+            &[("3분의 1", 1.0 / 3.0, "분의", NO)],
+        ),
+        ("4분의1 수준", &[("4분의1", 0.25, "분의", NO)]),
+        ("약 10분의 1 이하로", &[("10분의 1", 0.1, "분의", AT_MOST)]),
+        ("처리 시간을 1/3로 단축", &[("1/3", 1.0 / 3.0, "분의", NO)]),
+        ("1/10 수준으로 감소", &[("1/10", 0.1, "분의", NO)]),
+        ("10분의 휴식", &[("10분", 10.0, "분", NO)]),
+        (
+            "10분의 1초",
+            &[("10분", 10.0, "분", NO), ("1초", 1.0, "초", NO)],
+        ),
+        ("12/25로 연기, 3/4 배포", &[]),
         // units
         ("1.8초", &[("1.8초", 1.8, "초", NO)]),
         ("18배 빨라짐", &[("18배", 18.0, "배", NO)]),

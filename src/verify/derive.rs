@@ -10,7 +10,8 @@
 //! - `%`: percent change between two values (`(a-b)/a`), share (`a/b`, when
 //!   the claim says `비중`, `비율`, `중` …);
 //! - `%p`: difference of two percentages;
-//! - `배`: ratio `a/b`;
+//! - `배`: ratio `a/b`; a fraction: `b/a` for a level reached (`3분의 1로`),
+//!   `(a-b)/a` for the size of a change (`3분의 2 감소`);
 //! - counts, durations, sizes: difference (with a change cue such as `단축`,
 //!   `감소`), sum (with `총`, `합계` …), average (with `평균`: a total over a
 //!   count, over the months of the fact's period, or over a `N개월` span).
@@ -25,7 +26,7 @@
 //! draft (`2시간에서 40분으로`) is never "derived". Every result goes through
 //! the same tolerance rule as stated values.
 
-use crate::quantity::{Dimension, Quantity, TransitionRole};
+use crate::quantity::{Dimension, Quantity, TransitionRole, FRACTION_UNIT};
 
 use super::tolerance::{compare, Comparison, Stated};
 use super::Family;
@@ -66,6 +67,9 @@ pub(crate) struct Cues {
     pub average: bool,
     pub share: bool,
     pub monthly: bool,
+    /// Not of the sentence but of the claim: it is a level reached
+    /// (`3분의 1로`), not the size of a change (`3분의 1 감소`).
+    pub level: bool,
 }
 
 const CHANGE_WORDS: &[&str] = &[
@@ -105,6 +109,7 @@ impl Cues {
             average: has(AVERAGE_WORDS),
             share: has(SHARE_WORDS),
             monthly: has(MONTHLY_WORDS),
+            level: false,
         }
     }
 }
@@ -169,9 +174,17 @@ fn is_transition(a: &Operand<'_>, b: &Operand<'_>) -> bool {
             .is_some_and(|t| t.role == TransitionRole::From && t.partner == b.index)
 }
 
-/// `b` is stated as the start of a change whose end is `a` (the reverse order).
-fn is_reverse_transition(a: &Operand<'_>, b: &Operand<'_>) -> bool {
-    is_transition(b, a)
+/// Two values of one fact that the fact compares: the two ends of a stated
+/// change, or, in a fact that speaks of a change in words (`단축`, `감소`),
+/// two values that are not ends of other changes. In `커밋 463→508, 이슈
+/// 529→152`, 463 and 152 are about different things.
+fn compared_in_fact(a: &Operand<'_>, b: &Operand<'_>) -> bool {
+    a.fact == b.fact
+        && (is_transition(a, b)
+            || is_transition(b, a)
+            || (a.fact_changes
+                && a.quantity.transition.is_none()
+                && b.quantity.transition.is_none()))
 }
 
 fn result(expression: String, operands: &[&Operand<'_>]) -> Option<Derivation> {
@@ -193,7 +206,7 @@ pub(crate) fn derive(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> 
     match claim_family {
         Family::Percent => percent(claim, cues, operands),
         Family::PercentPoint => percent_point(claim, operands),
-        Family::Ratio => ratio(claim, operands),
+        Family::Ratio => ratio(claim, cues, operands),
         Family::Count | Family::Duration | Family::Size | Family::Money => {
             amount(claim, claim_family, cues, operands)
         }
@@ -227,8 +240,7 @@ fn percent(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Der
         }
         // Change from a to b: along a stated transition, or in either order
         // within a fact that states a change.
-        let stated_change = is_transition(a, b)
-            || (a.fact == b.fact && a.fact_changes && !is_reverse_transition(a, b));
+        let stated_change = is_transition(a, b) || (compared_in_fact(a, b) && !is_transition(b, a));
         if stated_change || (a.fact != b.fact && cues.change) {
             let change = (x - y).abs() / x * 100.0;
             if admitted(claim, change) {
@@ -283,16 +295,38 @@ fn percent_point(claim: &Quantity, operands: &[Operand<'_>]) -> Option<Derivatio
     None
 }
 
-fn ratio(claim: &Quantity, operands: &[Operand<'_>]) -> Option<Derivation> {
+fn ratio(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Derivation> {
     for (a, b) in pairs(operands, true) {
         // Within one fact, only values the fact itself compares.
-        let related =
-            a.fact != b.fact || a.fact_changes || is_transition(a, b) || is_transition(b, a);
-        if !related {
+        if a.fact == b.fact && !compared_in_fact(a, b) {
             continue;
         }
         let (x, y) = (a.quantity.base_value, b.quantity.base_value);
-        if x > y && y > 0.0 {
+        if x > y && y > 0.0 && claim.unit == FRACTION_UNIT {
+            let values = shown(&[a.quantity, b.quantity]);
+            // `3분의 1로`: what is left of the larger value; `3분의 1 감소`:
+            // what was taken off it.
+            let (value, expression) = if cues.change && !cues.level {
+                let value = (x - y) / x;
+                let shown_value = format_number(value);
+                (
+                    value,
+                    format!(
+                        "({}-{})/{} = {shown_value}",
+                        values[0], values[1], values[0]
+                    ),
+                )
+            } else {
+                let value = y / x;
+                (
+                    value,
+                    format!("{}/{} = {}", values[1], values[0], format_number(value)),
+                )
+            };
+            if admitted(claim, value) {
+                return result(expression, &[a, b]);
+            }
+        } else if x > y && y > 0.0 {
             let value = x / y;
             if admitted(claim, value) {
                 let values = shown(&[a.quantity, b.quantity]);
@@ -486,6 +520,74 @@ mod tests {
         let ratio =
             derive(&first("18배 빨라짐"), Cues::of("18배 빨라짐"), &operands).map(|d| d.expression);
         assert_eq!(ratio.as_deref(), Some("600/33 = 18.2배"));
+    }
+
+    #[test]
+    fn a_fraction_is_what_is_left_of_the_larger_value() {
+        let fact = extract_quantities("서비스 인스턴스 수가 9개에서 3개로 감소");
+        let operands: Vec<Operand<'_>> = fact
+            .iter()
+            .enumerate()
+            .map(|(index, quantity)| Operand {
+                fact: 0,
+                rank: 0,
+                index,
+                quantity,
+                period_months: None,
+                fact_changes: true,
+                weak: false,
+            })
+            .collect();
+        let level = Cues {
+            level: true,
+            ..Cues::of("인스턴스를 3분의 1로 축소")
+        };
+        for text in ["3분의 1로 축소", "1/3로 축소"] {
+            let derivation = derive(&first(text), level, &operands).map(|d| d.expression);
+            assert_eq!(derivation.as_deref(), Some("3/9 = 0.33"), "{text}");
+        }
+        assert!(derive(&first("4분의 1로 축소"), level, &operands).is_none());
+        assert!(derive(&first("2분의 1로 축소"), level, &operands).is_none());
+        // `3분의 2 감소`: the size of the change, (9-3)/9.
+        let change = Cues::of("인스턴스 3분의 2 감소");
+        let derivation = derive(&first("3분의 2 감소"), change, &operands).map(|d| d.expression);
+        assert_eq!(derivation.as_deref(), Some("(9-3)/9 = 0.67"));
+        assert!(derive(&first("3분의 1 감소"), change, &operands).is_none());
+    }
+
+    #[test]
+    fn values_of_different_changes_in_one_fact_are_not_compared() {
+        let fact = extract_quantities(
+            "2024년 대비 커밋 수가 증가(463→508)하고 이슈 수가 감소(529→152)한 것은",
+        );
+        let operands: Vec<Operand<'_>> = fact
+            .iter()
+            .enumerate()
+            .map(|(index, quantity)| Operand {
+                fact: 0,
+                rank: 0,
+                index,
+                quantity,
+                period_months: None,
+                fact_changes: true,
+                weak: false,
+            })
+            .collect();
+        let cues = Cues::of("이슈 수 감소");
+        let expression = |text: &str| {
+            derive(&first(text), cues, &operands).map(|derivation| derivation.expression)
+        };
+        assert_eq!(
+            expression("3.5배 감소").as_deref(),
+            Some("529/152 = 3.48배")
+        );
+        assert_eq!(
+            expression("71% 감소").as_deref(),
+            Some("(529-152)/529 = 71.3%")
+        );
+        // 508 커밋 against 152 이슈, 463 커밋 against 152 이슈.
+        assert_eq!(expression("3.3배 감소"), None);
+        assert_eq!(expression("67% 감소"), None);
     }
 
     #[test]

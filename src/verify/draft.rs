@@ -49,6 +49,18 @@ pub(crate) struct Site {
     /// which part of a split table cell (`35 (31+4)` under `커밋 (BE+FE)`) a
     /// number is about.
     pub lead: Vec<String>,
+    /// The number is a level reached (`3분의 1로`, `1/3 수준`), not the
+    /// size of a change (`3분의 1 감소`).
+    pub level: bool,
+}
+
+/// Whether the words right after a number make it a level reached:
+/// `로`, `으로`, `수준`.
+fn is_level(after: &str) -> bool {
+    let after = after.trim_start();
+    ["로", "으로", "수준"]
+        .iter()
+        .any(|word| after.starts_with(word))
 }
 
 /// A byte-range cursor over the raw lines, so that repeated numbers are found
@@ -312,6 +324,7 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                         quantity,
                         context,
                         partner,
+                        level: false,
                         bare: false,
                         in_table: true,
                         lead: Vec::new(),
@@ -374,6 +387,7 @@ fn add_text_sites(
             .and_then(|transition| all_quantities.get(transition.partner))
             .cloned();
         let sentence = sentence_around(text, quantity.start);
+        let level = is_level(text.get(quantity.end..).unwrap_or(""));
         let lead = tokenized.lead_words(text, &masked, (quantity.start, quantity.end));
         let mut years = merge_years(heading_years, &years_in(&sentence));
         if let Some(parent) = parent {
@@ -387,6 +401,7 @@ fn add_text_sites(
             sentence,
             years,
             lead,
+            level,
             partner,
             bare,
             in_table: false,

@@ -1158,7 +1158,9 @@ fn decide(
     let derivation = if site.partner.is_some() {
         None
     } else {
-        derive(claim_quantity, Cues::of(&site.sentence), &operands)
+        let mut cues = Cues::of(&site.sentence);
+        cues.level = site.level;
+        derive(claim_quantity, cues, &operands)
     };
     if let Some(derivation) = derivation {
         claim.status = Status::Derived;

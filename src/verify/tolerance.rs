@@ -10,7 +10,8 @@
 //!    bytes), so `1.8초` = `1800ms`, `41만 건` = `410000건`, `2시간 30분` = `150분`.
 //! 2. The claim's *written precision* `p` is one unit of its last written digit,
 //!    times a `만`/`천`/`억` multiplier: `94%` → 1%, `94.5%` → 0.1%, `41만` →
-//!    10 000, `1.8초` → 100 ms, `2시간 30분` → 1 분.
+//!    10 000, `1.8초` → 100 ms, `2시간 30분` → 1 분, `1시간 반` → half an
+//!    hour; a fraction (`3분의 1`, `1/3`) is written to a tenth of its value.
 //! 3. A plain claim `v` is admitted for a source value `x` when `v` is `x`
 //!    rounded half-up to `p`, or — for percentages and ratios, which writers
 //!    also truncate — truncated to `p`: 94.5% admits `94%`, `95%`, `94.5%`,
@@ -34,7 +35,7 @@
 //!    single source value inside it; a single claim against a source range is
 //!    admitted inside the range (`최대 3%` at its top, `최소 2%` at its bottom).
 
-use crate::quantity::{Dimension, Qualifier, Quantity};
+use crate::quantity::{Dimension, Qualifier, Quantity, FRACTION_UNIT};
 
 /// A source value: stated in a fact, or computed from facts (`qualifier` and
 /// `precision` are then `None` and 0).
@@ -80,6 +81,23 @@ pub(crate) struct Written {
 pub(crate) fn written(quantity: &Quantity) -> Written {
     let surface = quantity.surface.as_str();
     let factor = unit_factor(quantity);
+    if quantity.unit == FRACTION_UNIT {
+        // A fraction has no last digit to round at: a tenth of its value
+        // (`3분의 1` stands for about 0.32 … 0.36, not 0.3).
+        let precision = quantity.base_value.abs() / 10.0;
+        return Written {
+            precision,
+            rounding: precision,
+        };
+    }
+    if surface.ends_with('반') {
+        // `1시간 반`: written to the half unit.
+        let precision = 0.5 * factor;
+        return Written {
+            precision,
+            rounding: precision,
+        };
+    }
     let Some(((digits, count), decimals, end)) = last_number(surface) else {
         return Written {
             precision: factor,
@@ -406,6 +424,39 @@ mod tests {
                 "{surface}"
             );
         }
+    }
+
+    #[test]
+    fn fractions_and_halves_round_at_their_own_precision() {
+        use crate::quantity::extract_quantities;
+        let only = |text: &str| extract_quantities(text).remove(0);
+        let third = only("3분의 1");
+        for (value, expected) in [
+            (3.0 / 9.0, Comparison::Admitted),
+            (0.34, Comparison::Admitted),
+            (0.3, Comparison::Different),
+            (0.25, Comparison::Different),
+        ] {
+            assert_eq!(
+                compare(&third, Stated::computed(value)),
+                expected,
+                "{value}"
+            );
+        }
+        let half_hour = 1_800_000.0;
+        let ninety_minutes = Stated::computed(3.0 * half_hour);
+        assert_eq!(
+            compare(&only("1시간 반"), ninety_minutes),
+            Comparison::Admitted
+        );
+        assert_eq!(
+            compare(&only("1시간"), ninety_minutes),
+            Comparison::Different
+        );
+        assert_eq!(
+            compare(&only("1시간 반"), Stated::computed(4.0 * half_hour)),
+            Comparison::Different
+        );
     }
 
     #[test]
