@@ -17,6 +17,11 @@
 //! and after (`이상`, `이하`, `내`, `까지`, `넘게`, `80+`); the one written after
 //! wins. A last pass links `A에서 B` / `A → B` pairs as [`Transition`]s.
 //!
+//! Numbers in words are read too where they count something: a native
+//! numeral from 두 to 열 before a counter (`두 배`, `세 개`, `다섯 명`) and
+//! `절반` (a half, as a fraction); not `한`/`하나` (`한 번에`, `하나의 토큰`),
+//! and not words that merely start with one (`세대`, `세배`, `열대`).
+//!
 //! Not quantities: dates and periods (`2025.12.01`, `2025-12-31`, `2024년`,
 //! `7~8월`, `12월 1일`, `3시 30분`, `14:30`), ordinals (`3번째`, `1주차`,
 //! `3분기`, `1단계`, `1차`), digits glued to ASCII names (`sha256`, `b2c`,
@@ -345,6 +350,35 @@ const BEFORE_QUALIFIERS: &[(&str, Qualifier)] = &[
 /// What may stand between the two ends of a change (`600ms에서 33ms`).
 const TRANSITION_MARKS: &[&str] = &["에서", "→", "->", "=>", "⇒", "➔", "➡", "➜", "⟶", "-->"];
 
+/// Native Korean numerals before a counter (`두 배`, `세 개`, `다섯 명`), with
+/// whether the counter must follow after a space (`세대`, `세배`, `열대` are
+/// words). `한`/`하나` are left out: `한 번에`, `하나의 토큰` seldom count.
+const NATIVE_NUMERALS: &[(&str, f64, bool)] = &[
+    ("두", 2.0, false),
+    ("세", 3.0, true),
+    ("네", 4.0, false),
+    ("다섯", 5.0, false),
+    ("여섯", 6.0, false),
+    ("일곱", 7.0, false),
+    ("여덟", 8.0, false),
+    ("아홉", 9.0, false),
+    ("열", 10.0, true),
+];
+
+/// Counters native numerals take; Sino-Korean ones (`일`, `년`, `개월`, `초`)
+/// do not follow them, and `세 분` is three people, not three minutes.
+const NATIVE_COUNTERS: &[&str] = &[
+    "배", "개", "명", "번", "곳", "대", "가지", "건", "차례", "종류", "줄", "시간", "달", "주",
+    "개사", "개국",
+];
+
+/// `절반`: a half, as a fraction.
+const HALF: &str = "절반";
+
+/// First UTF-8 bytes of the first syllables of [`NATIVE_NUMERALS`] and
+/// [`HALF`], so that the scan looks closer only there.
+const NATIVE_LEAD_BYTES: &[u8] = &[0xEB, 0xEC];
+
 /// Range separators (`2~3%`).
 const RANGE_SEPARATORS: &[char] = &['~', '～', '〜'];
 
@@ -634,10 +668,67 @@ impl<'a> Scanner<'a> {
                 i = next.max(i + 1);
             } else if (c == b'h' || c == b'H') && self.is_url(i) {
                 i = self.skip_while(i, |x| !x.is_ascii_whitespace());
+            } else if NATIVE_LEAD_BYTES.contains(&c) && self.starts_word(i) {
+                i = self.handle_words(i).unwrap_or(i + 1);
             } else {
                 i += 1;
             }
         }
+    }
+
+    /// Whether a word starts at `i`: no letter or digit right before it.
+    fn starts_word(&self, i: usize) -> bool {
+        self.head(i)
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_hangul(c) && !c.is_alphanumeric())
+    }
+
+    /// A number written in words at `i`: `두 배`, `세 개`, `다섯 명`, `절반`.
+    /// Returns where to resume, or `None` when there is none.
+    fn handle_words(&mut self, i: usize) -> Option<usize> {
+        let rest = self.rest(i);
+        let (value, unit, mut end) = if rest.starts_with(HALF) {
+            (0.5, FRACTION, i + HALF.len())
+        } else {
+            let &(word, value, spaced) = NATIVE_NUMERALS
+                .iter()
+                .find(|(word, _, _)| rest.starts_with(word))?;
+            let mut p = i + word.len();
+            if self.byte(p) == b' ' {
+                p += 1;
+            } else if spaced {
+                return None;
+            }
+            match self.tail_at(p, true) {
+                Tail::Unit(unit, end) if NATIVE_COUNTERS.contains(&unit.name) => (value, unit, end),
+                _ => return None,
+            }
+        };
+        let mut value = value;
+        if unit.dim == Dimension::Duration {
+            if let Some(half_end) = self.half_after(end) {
+                value += 0.5;
+                end = half_end;
+            }
+        }
+        let before = self.before_qualifier(i);
+        let after = self.after_qualifier(end);
+        self.raws.push(Raw {
+            value,
+            max: None,
+            unit: Some(unit),
+            start: i,
+            end,
+            lead: before.map_or(i, |b| b.1.min(i)),
+            q_before: before.map(|b| b.0),
+            q_after: after.map(|a| a.0),
+            after_is_kkaji: after.is_some_and(|a| a.1),
+            per: None,
+            product_count: false,
+            transition: None,
+        });
+        Some(after.map_or(end, |a| a.2))
     }
 
     /// A digit glued to a name on its left: `v2`, `sha256`, `MPT-8756`,
@@ -1815,6 +1906,20 @@ mod tests {
             &[("10분", 10.0, "분", NO), ("1초", 1.0, "초", NO)],
         ),
         ("12/25로 연기, 3/4 배포", &[]),
+        // numbers in words
+        ("처리 속도 두 배 향상", &[("두 배", 2.0, "배", NO)]),
+        ("두배 빨라짐", &[("두배", 2.0, "배", NO)]),
+        (
+            "서버를 세 대에서 두 대로",
+            &[("세 대", 3.0, "대", NO), ("두 대", 2.0, "대", NO)],
+        ),
+        ("다섯 명의 팀, 열 가지 지표", &[("다섯 명", 5.0, "명", NO), ("열 가지", 10.0, "가지", NO)]),
+        ("두 시간 반 걸리던 배치", &[("두 시간 반", 2.5, "시간", NO)]),
+        ("요청의 절반 이상", &[("절반", 0.5, "분의", AT_LEAST)]),
+        (
+            "세대 교체, 세배, 열대 지방, 두 번째 시도, 한 번에 처리, 하나의 토큰, 세 분이 참석, 파일을 열 때, 하세요",
+            &[],
+        ),
         // units
         ("1.8초", &[("1.8초", 1.8, "초", NO)]),
         ("18배 빨라짐", &[("18배", 18.0, "배", NO)]),
