@@ -60,7 +60,8 @@ pub struct VerifyArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Check against this company's facts (default: the company heading of each
-    /// section of FILE, else all facts).
+    /// section of FILE, `# 회사` with a period line or naming a known company;
+    /// else all facts).
     #[arg(long)]
     pub company: Option<String>,
     /// Content directory (default: `content` from draft.toml, else ./content).

@@ -176,6 +176,42 @@ fn a_number_of_another_company_is_not_support() {
 }
 
 #[test]
+fn a_heading_that_names_a_company_scopes_its_section() {
+    // `# Hanpass` (an alias) and `# 쏘카`, with no period lines: the same
+    // sentence is borrowed under the first and supported under the second.
+    let output = with_fixtures(draft().args([
+        "verify",
+        "fixtures/verify/small/headings-by-name.md",
+        "--format",
+        "json",
+    ]))
+    .output()
+    .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let statuses: Vec<(u64, &str)> = report["claims"]
+        .as_array()
+        .expect("claims")
+        .iter()
+        .map(|claim| {
+            (
+                claim["line"].as_u64().expect("line"),
+                claim["status"].as_str().expect("status"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (5, "unsupported"),
+            (5, "unsupported"),
+            (11, "supported"),
+            (11, "supported")
+        ]
+    );
+}
+
+#[test]
 fn errors_exit_two() {
     draft()
         .args(["verify", "fixtures/verify/small/no-such-file.md"])

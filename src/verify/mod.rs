@@ -198,8 +198,9 @@ pub struct VerifiedDraft {
 ///
 /// With `company`, every number is checked against that company's facts.
 /// Without it, each section under a company heading (`# 한패스` followed by a
-/// period line, see [`crate::ingest::company_headings`]) is checked against the
-/// facts of that company, and numbers outside such sections against all facts.
+/// period line, see [`crate::ingest::company_headings`], or a level-1 heading
+/// that is a known company's name or alias) is checked against the facts of
+/// that company, and numbers outside such sections against all facts.
 /// Mismatched and unsupported numbers that another company's facts state say so
 /// in their reason.
 pub fn verify_document(
@@ -259,7 +260,24 @@ fn company_sections(
 ) -> Vec<(usize, Option<String>)> {
     let (document, _) = parse_document(markdown, "draft".to_string(), "draft".to_string());
     let mut sections = vec![(1, None)];
-    for index in company_headings(&document.blocks) {
+    let known = |name: &str| {
+        profile.canonical_company(name).is_some()
+            || facts
+                .iter()
+                .any(|fact| fold_name(&fact.company) == fold_name(name))
+    };
+    // A `# 회사` heading that names a known company starts its section even
+    // without the period line a 경력기술서 puts under it.
+    let mut starts: Vec<usize> = company_headings(&document.blocks).collect();
+    for (index, block) in document.blocks.iter().enumerate() {
+        if let Block::Heading { level: 1, text, .. } = block {
+            if !starts.contains(&index) && known(text) {
+                starts.push(index);
+            }
+        }
+    }
+    starts.sort_unstable();
+    for index in starts {
         if let Some(Block::Heading { text, line, .. }) = document.blocks.get(index) {
             let name = profile
                 .canonical_company(text)
