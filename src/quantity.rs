@@ -18,9 +18,10 @@
 //! wins. A last pass links `A에서 B` / `A → B` pairs as [`Transition`]s.
 //!
 //! Numbers in words are read too where they count something: a native
-//! numeral from 두 to 열 before a counter (`두 배`, `세 개`, `다섯 명`) and
-//! `절반` (a half, as a fraction); not `한`/`하나` (`한 번에`, `하나의 토큰`),
-//! and not words that merely start with one (`세대`, `세배`, `열대`).
+//! numeral before a counter it takes (`두 배`, `세 개`, `열두 명`, `스무 번`,
+//! `두 달`) and `절반` (a half, as a fraction); not `한`/`하나` alone
+//! (`한 번에`, `하나의 토큰`), not words that merely start with one (`세대`,
+//! `세배`, `열대`, `두개골`), and not the idiom `두 번 다시`.
 //!
 //! Not quantities: dates and periods (`2025.12.01`, `2025-12-31`, `2024년`,
 //! `7~8월`, `12월 1일`, `3시 30분`, `14:30`), ordinals (`3번째`, `1주차`,
@@ -337,6 +338,16 @@ const AFTER_QUALIFIERS: &[(&str, Qualifier)] = &[
     ("까지", Qualifier::AtMost),
 ];
 
+/// `text` (what follows a quantity) without a leading qualifier such as
+/// ` 이하`, `가량`: ` 이하로` → `로`.
+pub(crate) fn skip_after_qualifier(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    AFTER_QUALIFIERS
+        .iter()
+        .find_map(|(word, _)| trimmed.strip_prefix(word))
+        .unwrap_or(text)
+}
+
 /// Qualifiers written before a quantity.
 const BEFORE_QUALIFIERS: &[(&str, Qualifier)] = &[
     ("대략", Qualifier::About),
@@ -350,20 +361,36 @@ const BEFORE_QUALIFIERS: &[(&str, Qualifier)] = &[
 /// What may stand between the two ends of a change (`600ms에서 33ms`).
 const TRANSITION_MARKS: &[&str] = &["에서", "→", "->", "=>", "⇒", "➔", "➡", "➜", "⟶", "-->"];
 
-/// Native Korean numerals before a counter (`두 배`, `세 개`, `다섯 명`), with
-/// whether the counter must follow after a space (`세대`, `세배`, `열대` are
-/// words). `한`/`하나` are left out: `한 번에`, `하나의 토큰` seldom count.
-const NATIVE_NUMERALS: &[(&str, f64, bool)] = &[
-    ("두", 2.0, false),
-    ("세", 3.0, true),
-    ("네", 4.0, false),
-    ("다섯", 5.0, false),
-    ("여섯", 6.0, false),
-    ("일곱", 7.0, false),
-    ("여덟", 8.0, false),
-    ("아홉", 9.0, false),
-    ("열", 10.0, true),
+/// Tens of native numerals: `열두 명`, `스무 번`, `서른 개`.
+const NATIVE_TENS: &[(&str, f64)] = &[
+    ("열", 10.0),
+    ("스무", 20.0),
+    ("스물", 20.0),
+    ("서른", 30.0),
+    ("마흔", 40.0),
+    ("쉰", 50.0),
 ];
+
+/// Units of native numerals; `한` counts only after tens (`열한 명`).
+const NATIVE_UNITS: &[(&str, f64)] = &[
+    ("한", 1.0),
+    ("두", 2.0),
+    ("세", 3.0),
+    ("네", 4.0),
+    ("다섯", 5.0),
+    ("여섯", 6.0),
+    ("일곱", 7.0),
+    ("여덟", 8.0),
+    ("아홉", 9.0),
+];
+
+/// Numerals that end a number only before a space: `세대`, `세배`, `열대`
+/// are words.
+const SPACED_NUMERALS: &[&str] = &["세", "열"];
+
+/// Syllables that may follow a counter after a native numeral: particles
+/// (`두 명의`, `세 번에`, `두 달간`), not the rest of a word (`두개골`).
+const COUNTER_PARTICLES: &str = "의를을이가로으에씩만과와도는은간동부까뿐당";
 
 /// Counters native numerals take; Sino-Korean ones (`일`, `년`, `개월`, `초`)
 /// do not follow them, and `세 분` is three people, not three minutes.
@@ -375,7 +402,7 @@ const NATIVE_COUNTERS: &[&str] = &[
 /// `절반`: a half, as a fraction.
 const HALF: &str = "절반";
 
-/// First UTF-8 bytes of the first syllables of [`NATIVE_NUMERALS`] and
+/// First UTF-8 bytes of the first syllables of the native numerals and
 /// [`HALF`], so that the scan looks closer only there.
 const NATIVE_LEAD_BYTES: &[u8] = &[0xEB, 0xEC];
 
@@ -676,6 +703,59 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A native numeral and its counter at `i`: (value, unit, end).
+    fn native_number(&self, i: usize) -> Option<(f64, Unit, usize)> {
+        let starts = |p: usize, word: &str| self.rest(p).starts_with(word);
+        let mut p = i;
+        let mut value = 0.0;
+        let mut last = "";
+        if let Some(&(word, tens)) = NATIVE_TENS.iter().find(|(word, _)| starts(p, word)) {
+            value = tens;
+            last = word;
+            p += word.len();
+        }
+        let after_tens = if value > 0.0 && self.byte(p) == b' ' {
+            p + 1
+        } else {
+            p
+        };
+        if let Some(&(word, units)) = NATIVE_UNITS
+            .iter()
+            .find(|(word, _)| starts(after_tens, word))
+        {
+            // `한` only after tens (`열한 명`): `한 번에`, `한 명의` seldom count.
+            if value > 0.0 || word != "한" {
+                value += units;
+                last = word;
+                p = after_tens + word.len();
+            }
+        }
+        if value == 0.0 {
+            return None;
+        }
+        if self.byte(p) == b' ' {
+            p += 1;
+        } else if SPACED_NUMERALS.contains(&last) {
+            // `세대`, `세배`, `열대` are words.
+            return None;
+        }
+        let Tail::Unit(unit, end) = self.tail_at(p, true) else {
+            return None;
+        };
+        let counter = self.text.get(p..end).unwrap_or("");
+        if !NATIVE_COUNTERS.contains(&counter) {
+            return None;
+        }
+        // What follows the counter is a particle or no letter at all, not the
+        // rest of a word (`두개골`, `열 건지`); `두 번 다시` is an idiom.
+        let ends_word = match self.rest(end).chars().next() {
+            Some(next) if is_hangul(next) => COUNTER_PARTICLES.contains(next),
+            _ => true,
+        };
+        let idiom = counter == "번" && self.rest(end).trim_start().starts_with("다시");
+        (ends_word && !idiom).then_some((value, unit, end))
+    }
+
     /// Whether a word starts at `i`: no letter or digit right before it.
     fn starts_word(&self, i: usize) -> bool {
         self.head(i)
@@ -684,26 +764,14 @@ impl<'a> Scanner<'a> {
             .is_none_or(|c| !is_hangul(c) && !c.is_alphanumeric())
     }
 
-    /// A number written in words at `i`: `두 배`, `세 개`, `다섯 명`, `절반`.
-    /// Returns where to resume, or `None` when there is none.
+    /// A number written in words at `i`: `두 배`, `세 개`, `열두 명`,
+    /// `스무 번`, `절반`. Returns where to resume, or `None` when there is none.
     fn handle_words(&mut self, i: usize) -> Option<usize> {
         let rest = self.rest(i);
         let (value, unit, mut end) = if rest.starts_with(HALF) {
             (0.5, FRACTION, i + HALF.len())
         } else {
-            let &(word, value, spaced) = NATIVE_NUMERALS
-                .iter()
-                .find(|(word, _, _)| rest.starts_with(word))?;
-            let mut p = i + word.len();
-            if self.byte(p) == b' ' {
-                p += 1;
-            } else if spaced {
-                return None;
-            }
-            match self.tail_at(p, true) {
-                Tail::Unit(unit, end) if NATIVE_COUNTERS.contains(&unit.name) => (value, unit, end),
-                _ => return None,
-            }
+            self.native_number(i)?
         };
         let mut value = value;
         if unit.dim == Dimension::Duration {
@@ -1115,13 +1183,30 @@ impl<'a> Scanner<'a> {
         Some((numerator.value, numerator.end))
     }
 
-    /// `1/3로`, `1/10 수준`: a fraction, when a small numerator over a
-    /// larger denominator is followed by a word that speaks of an amount.
-    /// Otherwise (`12/25`, `3/4 배포`) the caller reads a date and skips it.
+    /// `1/3로 단축`, `1/10 수준`, `1/3에서 1/4로`: a fraction, when a small
+    /// numerator over a larger denominator is followed by a word that speaks
+    /// of an amount, `로` and a word of change, or another fraction.
+    /// Otherwise (`12/25`, `3/15로 연기`, `3/4 배포`) the caller reads a date
+    /// and skips it.
     fn slash_fraction(&self, start: usize, numerator: &Num) -> Option<Operand> {
         const AMOUNT_WORDS: &[&str] = &[
-            "로", "으로", "수준", "만큼", "가량", "정도", "이하", "이상", "이내", "미만",
+            "수준", "만큼", "가량", "정도", "이하", "이상", "이내", "미만",
         ];
+        const CHANGE_STEMS: &[&str] = &[
+            "줄", "감소", "단축", "축소", "절감", "감축", "낮", "떨어", "개선", "향상", "늘",
+            "증가", "확대", "올",
+        ];
+        // `1/4` after `에서` or `~`: the other end of a change or range.
+        let fraction_next = |text: &str| {
+            let text = text.trim_start_matches([' ', '~', '～', '〜']).trim_start();
+            let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+            (1..=2).contains(&digits)
+                && text.as_bytes().get(digits) == Some(&b'/')
+                && text
+                    .as_bytes()
+                    .get(digits + 1)
+                    .is_some_and(u8::is_ascii_digit)
+        };
         let plain = |num: &Num| !num.comma && num.frac_digits == 0;
         if !plain(numerator) || !(1..=9).contains(&numerator.int_value) {
             return None;
@@ -1140,7 +1225,16 @@ impl<'a> Scanner<'a> {
         }
         let word_at = if next == b' ' { end + 1 } else { end };
         let word = self.rest(word_at);
-        if !AMOUNT_WORDS.iter().any(|amount| word.starts_with(amount)) {
+        let amount = AMOUNT_WORDS.iter().any(|amount| word.starts_with(amount));
+        let change = ["으로", "로"].iter().any(|particle| {
+            word.strip_prefix(particle).is_some_and(|after| {
+                let after = after.trim_start();
+                CHANGE_STEMS.iter().any(|stem| after.starts_with(stem))
+            })
+        });
+        let pair = word.strip_prefix("에서").is_some_and(&fraction_next)
+            || (word.starts_with(RANGE_SEPARATORS) && fraction_next(word));
+        if !(amount || change || pair) {
             return None;
         }
         Some(Operand {
@@ -1386,9 +1480,11 @@ impl<'a> Scanner<'a> {
                 } else if right.is_year() && unit.is_none() {
                     return right.end;
                 } else {
+                    let is_fraction = |unit: Option<Unit>| unit.is_some_and(|u| u == FRACTION);
                     let same_unit = match (unit, right.unit) {
                         (Some(l), Some(r)) => l.name == r.name,
-                        _ => true,
+                        // `3분의 1~2` is not a range from a third to two.
+                        _ => is_fraction(unit) == is_fraction(right.unit),
                     };
                     if same_unit && right.value >= value && !right.about {
                         unit = unit.or(right.unit);
@@ -1905,7 +2001,16 @@ mod tests {
             "10분의 1초",
             &[("10분", 10.0, "분", NO), ("1초", 1.0, "초", NO)],
         ),
-        ("12/25로 연기, 3/4 배포", &[]),
+        ("12/25로 연기, 3/4 배포, 3/15로 연기, 3/4로 이동, 1/3 로그", &[]),
+        (
+            "1/3에서 1/4로 감소",
+            &[("1/3", 1.0 / 3.0, "분의", NO), ("1/4", 0.25, "분의", NO)],
+        ),
+        ("1/3 ~ 1/2 수준", &[("1/3 ~ 1/2", 1.0 / 3.0, "분의", NO)]),
+        (
+            "3분의 1~2 수준",
+            &[("3분의 1", 1.0 / 3.0, "분의", NO), ("2", 2.0, "", NO)],
+        ),
         // numbers in words
         ("처리 속도 두 배 향상", &[("두 배", 2.0, "배", NO)]),
         ("두배 빨라짐", &[("두배", 2.0, "배", NO)]),
@@ -1915,6 +2020,18 @@ mod tests {
         ),
         ("다섯 명의 팀, 열 가지 지표", &[("다섯 명", 5.0, "명", NO), ("열 가지", 10.0, "가지", NO)]),
         ("두 시간 반 걸리던 배치", &[("두 시간 반", 2.5, "시간", NO)]),
+        ("두 달간, 세 달 반 동안", &[("두 달", 2.0, "개월", NO), ("세 달 반", 3.5, "개월", NO)]),
+        (
+            "팀원 열 두 명, 열두 명, 스무 번, 서른한 개, 열한 명",
+            &[
+                ("열 두 명", 12.0, "명", NO),
+                ("열두 명", 12.0, "명", NO),
+                ("스무 번", 20.0, "번", NO),
+                ("서른한 개", 31.0, "개", NO),
+                ("열한 명", 11.0, "명", NO),
+            ],
+        ),
+        ("두 번 다시 발생하지 않도록, 두개골, 포트를 열 건지", &[]),
         ("요청의 절반 이상", &[("절반", 0.5, "분의", AT_LEAST)]),
         (
             "세대 교체, 세배, 열대 지방, 두 번째 시도, 한 번에 처리, 하나의 토큰, 세 분이 참석, 파일을 열 때, 하세요",
@@ -2002,6 +2119,23 @@ mod tests {
             &[("600ms", 600.0, "ms", NO), ("33ms", 33.0, "ms", NO)],
         ),
     ];
+
+    #[test]
+    fn every_numeral_that_starts_a_number_is_looked_at() {
+        let first_words = NATIVE_TENS
+            .iter()
+            .map(|(word, _)| *word)
+            .chain(
+                NATIVE_UNITS
+                    .iter()
+                    .map(|(word, _)| *word)
+                    .filter(|word| *word != "한"),
+            )
+            .chain([HALF]);
+        for word in first_words {
+            assert!(NATIVE_LEAD_BYTES.contains(&word.as_bytes()[0]), "{word}");
+        }
+    }
 
     #[test]
     fn seed_sentences() {

@@ -54,13 +54,19 @@ pub(crate) struct Site {
     pub level: bool,
 }
 
-/// Whether the words right after a number make it a level reached:
-/// `로`, `으로`, `수준`.
+/// Whether the words right after a number (past a qualifier such as
+/// `이하`, `가량`) make it a level reached: `로`, `으로`, `수준`, `까지`,
+/// `이 되`/`가 되`.
 fn is_level(after: &str) -> bool {
-    let after = after.trim_start();
-    ["로", "으로", "수준"]
-        .iter()
-        .any(|word| after.starts_with(word))
+    if after.trim_start().starts_with("까지") {
+        return true;
+    }
+    let after = crate::quantity::skip_after_qualifier(after).trim_start();
+    [
+        "로", "으로", "수준", "까지", "이 되", "가 되", "이되", "가되",
+    ]
+    .iter()
+    .any(|word| after.starts_with(word))
 }
 
 /// A byte-range cursor over the raw lines, so that repeated numbers are found
@@ -412,6 +418,23 @@ fn add_text_sites(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_level_is_told_from_a_change_past_its_qualifier() {
+        for after in [
+            "로 축소",
+            " 가량으로",
+            " 이하로",
+            "까지 단축",
+            " 수준",
+            "이 되었다",
+        ] {
+            assert!(is_level(after), "{after}");
+        }
+        for after in [" 감소", " 이상 절감", "만큼 줄임", ""] {
+            assert!(!is_level(after), "{after}");
+        }
+    }
 
     #[test]
     fn sentences_do_not_break_at_decimal_points() {
