@@ -402,9 +402,64 @@ const NATIVE_COUNTERS: &[&str] = &[
 /// `절반`: a half, as a fraction.
 const HALF: &str = "절반";
 
-/// First UTF-8 bytes of the first syllables of the native numerals and
-/// [`HALF`], so that the scan looks closer only there.
+/// First UTF-8 bytes of [`NATIVE_FIRST_SYLLABLES`], so that the scan
+/// looks at a syllable only there.
 const NATIVE_LEAD_BYTES: &[u8] = &[0xEB, 0xEC];
+
+/// What the scan does at a byte.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteKind {
+    Other,
+    Digit,
+    /// `h`/`H`: perhaps `http://`.
+    MaybeUrl,
+    /// One of [`NATIVE_LEAD_BYTES`]: perhaps a number in words.
+    MaybeWords,
+    /// The first byte of a character of this many bytes.
+    Lead(u8),
+}
+
+/// One table lookup per byte instead of a chain of comparisons.
+static BYTE_KINDS: [ByteKind; 256] = {
+    let mut kinds = [ByteKind::Other; 256];
+    let mut lead = 0xC0;
+    while lead <= 0xF7 {
+        kinds[lead] = ByteKind::Lead(if lead < 0xE0 {
+            2
+        } else if lead < 0xF0 {
+            3
+        } else {
+            4
+        });
+        lead += 1;
+    }
+    let mut digit = b'0';
+    while digit <= b'9' {
+        kinds[digit as usize] = ByteKind::Digit;
+        digit += 1;
+    }
+    kinds[b'h' as usize] = ByteKind::MaybeUrl;
+    kinds[b'H' as usize] = ByteKind::MaybeUrl;
+    let mut lead = 0;
+    while lead < NATIVE_LEAD_BYTES.len() {
+        kinds[NATIVE_LEAD_BYTES[lead] as usize] = ByteKind::MaybeWords;
+        lead += 1;
+    }
+    kinds
+};
+
+/// A Hangul syllable's three UTF-8 bytes as one number, to compare with the
+/// bytes of the text without decoding them.
+const fn syllable_code(syllable: char) -> u32 {
+    let code = syllable as u32;
+    (0xE0 | (code >> 12)) << 16 | (0x80 | ((code >> 6) & 0x3F)) << 8 | (0x80 | (code & 0x3F))
+}
+
+/// The syllables a number in words starts with: of the tens, of the units
+/// but `한`, and of [`HALF`].
+const NATIVE_FIRST_SYLLABLES: &[char] = &[
+    '열', '스', '서', '마', '쉰', '두', '세', '네', '다', '여', '일', '아', '절',
+];
 
 /// Range separators (`2~3%`).
 const RANGE_SEPARATORS: &[char] = &['~', '～', '〜'];
@@ -689,18 +744,34 @@ impl<'a> Scanner<'a> {
         let n = self.b.len();
         let mut i = 0;
         while i < n {
-            let c = self.b[i];
-            if c.is_ascii_digit() {
-                let next = self.handle_number(i);
-                i = next.max(i + 1);
-            } else if (c == b'h' || c == b'H') && self.is_url(i) {
-                i = self.skip_while(i, |x| !x.is_ascii_whitespace());
-            } else if NATIVE_LEAD_BYTES.contains(&c) && self.starts_word(i) {
-                i = self.handle_words(i).unwrap_or(i + 1);
-            } else {
-                i += 1;
+            match BYTE_KINDS[usize::from(self.b[i])] {
+                ByteKind::Digit => {
+                    let next = self.handle_number(i);
+                    i = next.max(i + 1);
+                }
+                ByteKind::MaybeUrl if self.is_url(i) => {
+                    i = self.skip_while(i, |x| !x.is_ascii_whitespace());
+                }
+                ByteKind::MaybeWords => {
+                    let words = self.starts_number_word(i) && self.starts_word(i);
+                    let next = if words { self.handle_words(i) } else { None };
+                    i = next.unwrap_or(i + 3);
+                }
+                // A character of several bytes: none of them is a digit.
+                ByteKind::Lead(width) => i += usize::from(width),
+                _ => i += 1,
             }
         }
+    }
+
+    /// Whether the syllable at `i` is one a number in words starts with.
+    fn starts_number_word(&self, i: usize) -> bool {
+        self.b.get(i..i + 3).is_some_and(|bytes| {
+            let syllable = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
+            NATIVE_FIRST_SYLLABLES
+                .iter()
+                .any(|first| syllable_code(*first) == syllable)
+        })
     }
 
     /// A native numeral and its counter at `i`: (value, unit, end).
@@ -2134,6 +2205,14 @@ mod tests {
             .chain([HALF]);
         for word in first_words {
             assert!(NATIVE_LEAD_BYTES.contains(&word.as_bytes()[0]), "{word}");
+            let first = word.chars().next().unwrap();
+            assert!(NATIVE_FIRST_SYLLABLES.contains(&first), "{word}");
+        }
+        for syllable in NATIVE_FIRST_SYLLABLES {
+            let bytes = syllable.to_string().into_bytes();
+            assert!(NATIVE_LEAD_BYTES.contains(&bytes[0]));
+            let code = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
+            assert_eq!(syllable_code(*syllable), code, "{syllable}");
         }
     }
 
