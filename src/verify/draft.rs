@@ -366,7 +366,7 @@ fn add_text_sites(
     if quantities.iter().all(is_bare_year) {
         return;
     }
-    let tokenized = TokenizedText::new(text);
+    let tokenized = TokenizedText::of_draft(text);
     let masked: Vec<(usize, usize)> = quantities.iter().map(|q| (q.start, q.end)).collect();
     let quantities_spans = masked.clone();
     let all_quantities = quantities.clone();

@@ -139,6 +139,8 @@ const STOPWORDS: &[&str] = &[
 /// a sentence end: words across such a break describe something else more often.
 const SOFT_BREAK: f32 = 4.0;
 const SENTENCE_BREAK: f32 = 6.0;
+/// A parenthesis in a draft: a new segment, no distance.
+const PARENTHESIS_BREAK: f32 = 0.01;
 
 /// How fast a word's weight falls with its distance from the number:
 /// `1 / (1 + FALLOFF × distance)`; the adjacent word (distance 0) weighs 1.
@@ -197,6 +199,12 @@ fn is_separator_word(word: &str) -> bool {
 /// Splits `text` into words with their positions and segments. A `.` between
 /// two digits stays inside the word (`1.8초`, `2.7`).
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_with(text, false)
+}
+
+/// [`tokenize`], where `parentheses` makes each parenthesis start a new
+/// segment without moving words apart.
+fn tokenize_with(text: &str, parentheses: bool) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::new();
     let mut slot = 0.0f32;
     let mut position = 0.0f32;
@@ -257,7 +265,12 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                     &mut segment,
                 );
             }
-            pending_break = pending_break.max(break_weight(character));
+            let weight = if parentheses && matches!(character, '(' | ')' | '（' | '）') {
+                PARENTHESIS_BREAK
+            } else {
+                break_weight(character)
+            };
+            pending_break = pending_break.max(weight);
         }
         previous = Some(character);
     }
@@ -874,8 +887,18 @@ struct Word {
 
 impl TokenizedText {
     pub fn new(text: &str) -> Self {
+        Self::with_parentheses(text, false)
+    }
+
+    /// A draft's text: a parenthesis starts a new segment, so that
+    /// `152개 이슈 처리 (월 평균 42개 커밋)` keeps 월 평균 with 42개.
+    pub fn of_draft(text: &str) -> Self {
+        Self::with_parentheses(text, true)
+    }
+
+    fn with_parentheses(text: &str, parentheses: bool) -> Self {
         let mut segments: Vec<(usize, usize)> = Vec::new();
-        let words = tokenize(text)
+        let words = tokenize_with(text, parentheses)
             .into_iter()
             .map(|token| {
                 while segments.len() <= token.segment {
