@@ -1328,7 +1328,7 @@ impl<'a> Scanner<'a> {
         let standalone = match after.chars().next() {
             None => true,
             Some(c) if !is_hangul(c) => true,
-            Some(c) => "만동에이을의으로정가쯤".contains(c),
+            Some(c) => "만동에이을의으로정가쯤씩".contains(c),
         };
         standalone.then_some(q + '반'.len_utf8())
     }
@@ -1561,6 +1561,13 @@ impl<'a> Scanner<'a> {
                         unit = unit.or(right.unit);
                         max = Some(right.value);
                         end = right.end;
+                        // `1시간~1시간 반`, `1~2시간 반`
+                        let duration =
+                            unit.is_some_and(|u| u.dim == Dimension::Duration && u != MS);
+                        if let Some(half_end) = self.half_after(end).filter(|_| duration) {
+                            max = Some(right.value + 0.5);
+                            end = half_end;
+                        }
                     }
                 }
             }
@@ -2057,6 +2064,8 @@ mod tests {
         ("2년 반 동안 운영", &[("2년 반", 2.5, "년", NO)]),
         ("3일 반 만에", &[("3일 반", 3.5, "일", NO)]),
         ("1시간 반복 작업", &[("1시간", 1.0, "시간", NO)]),
+        ("하루 1시간 반씩", &[("1시간 반", 1.5, "시간", NO)]),
+        ("1시간~1시간 반, 1~2시간 반", &[("1시간~1시간 반", 1.0, "시간", NO), ("1~2시간 반", 1.0, "시간", NO)]),
         ("2시간 반영 지연", &[("2시간", 2.0, "시간", NO)]),
         // fractions: a third, not three minutes
         (
@@ -2190,6 +2199,13 @@ mod tests {
             &[("600ms", 600.0, "ms", NO), ("33ms", 33.0, "ms", NO)],
         ),
     ];
+
+    #[test]
+    fn a_half_ends_a_range_of_durations() {
+        assert_eq!(one("1~2시간 반").max, Some(2.5));
+        assert_eq!(one("1시간~1시간 반").max, Some(1.5));
+        assert_eq!(one("100~200ms 반영").max, Some(200.0));
+    }
 
     #[test]
     fn every_numeral_that_starts_a_number_is_looked_at() {
