@@ -174,6 +174,13 @@ fn is_transition(a: &Operand<'_>, b: &Operand<'_>) -> bool {
             .is_some_and(|t| t.role == TransitionRole::From && t.partner == b.index)
 }
 
+/// Two values of different facts that may be compared: neither is an end
+/// of a change its own fact states, which pairs it with its other end only
+/// (`463` of `커밋 463→508` is not compared with another fact's `80개`).
+fn compared_across_facts(a: &Operand<'_>, b: &Operand<'_>) -> bool {
+    a.fact != b.fact && a.quantity.transition.is_none() && b.quantity.transition.is_none()
+}
+
 /// Two values of one fact that the fact compares: the two ends of a stated
 /// change, or, in a fact that speaks of a change in words (`단축`, `감소`),
 /// two values that are not ends of other changes. In `커밋 463→508, 이슈
@@ -241,7 +248,7 @@ fn percent(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Der
         // Change from a to b: along a stated transition, or in either order
         // within a fact that states a change.
         let stated_change = is_transition(a, b) || (compared_in_fact(a, b) && !is_transition(b, a));
-        if stated_change || (a.fact != b.fact && cues.change) {
+        if stated_change || (cues.change && compared_across_facts(a, b)) {
             let change = (x - y).abs() / x * 100.0;
             if admitted(claim, change) {
                 let values = shown(&[a.quantity, b.quantity]);
@@ -298,7 +305,7 @@ fn percent_point(claim: &Quantity, operands: &[Operand<'_>]) -> Option<Derivatio
 fn ratio(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Derivation> {
     for (a, b) in pairs(operands, true) {
         // Within one fact, only values the fact itself compares.
-        if a.fact == b.fact && !compared_in_fact(a, b) {
+        if !(compared_in_fact(a, b) || compared_across_facts(a, b)) {
             continue;
         }
         let (x, y) = (a.quantity.base_value, b.quantity.base_value);

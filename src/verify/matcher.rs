@@ -1140,7 +1140,10 @@ fn decide(
     for (rank, (fact_index, weak)) in strong.chain(weak).enumerate() {
         let fact = &index.facts[fact_index as usize];
         let months = period_months(fact);
-        let fact_changes = Cues::of(&fact.text).change;
+        // A table row's free-text cell (`환자 등록 UX 개선`) does not make
+        // its numbers the ends of a change; a `→` in a cell still does.
+        let fact_changes =
+            fact.kind != crate::facts::FactKind::TableRow && Cues::of(&fact.text).change;
         for (quantity_index, quantity) in fact.quantities.iter().enumerate() {
             operands.push(Operand {
                 fact_changes,
