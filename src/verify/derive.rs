@@ -174,6 +174,27 @@ fn is_transition(a: &Operand<'_>, b: &Operand<'_>) -> bool {
             .is_some_and(|t| t.role == TransitionRole::From && t.partner == b.index)
 }
 
+/// Two values of one row are in the same column (`커밋 (BE+FE)`), or not
+/// table cells at all: the `17` commits and `30` issues of one month are not
+/// a part and its whole.
+fn same_column(a: &Quantity, b: &Quantity) -> bool {
+    let column = |quantity: &Quantity| {
+        quantity
+            .label
+            .as_deref()
+            .and_then(|label| label.split(" · ").nth(1).map(str::to_string))
+    };
+    column(a) == column(b)
+}
+
+/// A part of a split table cell: `31` of `35 (31+4)` under `커밋 (BE+FE)`.
+fn is_split_part(quantity: &Quantity) -> bool {
+    quantity
+        .label
+        .as_deref()
+        .is_some_and(|label| super::features::table_parts(label).1.is_some())
+}
+
 /// Two values of different facts that may be compared: neither is an end
 /// of a change its own fact states, which pairs it with its other end only
 /// (`463` of `커밋 463→508` is not compared with another fact's `80개`).
@@ -265,8 +286,14 @@ fn percent(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Der
                 return result(expression, &[a, b]);
             }
         }
-        // Share of a in b, when the claim speaks of a share (`비중`, `중`).
-        if x < y && cues.share && Family::of(a.quantity) != Family::Percent {
+        // Share of a in b, when the claim speaks of a share (`비중`, `중`);
+        // b is a whole, not one part of a split cell (`31` of `35 (31+4)`).
+        if x < y
+            && cues.share
+            && Family::of(a.quantity) != Family::Percent
+            && !is_split_part(b.quantity)
+            && (a.fact != b.fact || same_column(a.quantity, b.quantity))
+        {
             let share = x / y * 100.0;
             if admitted(claim, share) {
                 let values = shown(&[a.quantity, b.quantity]);
