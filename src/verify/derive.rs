@@ -518,6 +518,22 @@ mod tests {
     use super::*;
     use crate::quantity::extract_quantities;
 
+    /// The quantities of one fact that states a change, as operands.
+    fn operands_of(fact: &[Quantity]) -> Vec<Operand<'_>> {
+        fact.iter()
+            .enumerate()
+            .map(|(index, quantity)| Operand {
+                fact: 0,
+                rank: 0,
+                index,
+                quantity,
+                period_months: None,
+                fact_changes: true,
+                weak: false,
+            })
+            .collect()
+    }
+
     fn first(text: &str) -> Quantity {
         extract_quantities(text)
             .into_iter()
@@ -530,19 +546,7 @@ mod tests {
         let fact = extract_quantities(
             "기존 메인페이지가 최대 600ms까지 넘었던 부분을 33ms내로 응답될 수 있도록 개선",
         );
-        let operands: Vec<Operand<'_>> = fact
-            .iter()
-            .enumerate()
-            .map(|(index, quantity)| Operand {
-                fact: 0,
-                rank: 0,
-                index,
-                quantity,
-                period_months: None,
-                fact_changes: true,
-                weak: false,
-            })
-            .collect();
+        let operands = operands_of(&fact);
         let cues = Cues::of("응답시간 94.5% 단축");
         for text in ["94.5% 단축", "94% 단축", "95% 단축", "약 94% 단축"] {
             let derivation = derive(&first(text), cues, &operands);
@@ -559,19 +563,7 @@ mod tests {
     #[test]
     fn a_fraction_is_what_is_left_of_the_larger_value() {
         let fact = extract_quantities("서비스 인스턴스 수가 9개에서 3개로 감소");
-        let operands: Vec<Operand<'_>> = fact
-            .iter()
-            .enumerate()
-            .map(|(index, quantity)| Operand {
-                fact: 0,
-                rank: 0,
-                index,
-                quantity,
-                period_months: None,
-                fact_changes: true,
-                weak: false,
-            })
-            .collect();
+        let operands = operands_of(&fact);
         let level = Cues {
             level: true,
             ..Cues::of("인스턴스를 3분의 1로 축소")
@@ -594,19 +586,7 @@ mod tests {
         let fact = extract_quantities(
             "2024년 대비 커밋 수가 증가(463→508)하고 이슈 수가 감소(529→152)한 것은",
         );
-        let operands: Vec<Operand<'_>> = fact
-            .iter()
-            .enumerate()
-            .map(|(index, quantity)| Operand {
-                fact: 0,
-                rank: 0,
-                index,
-                quantity,
-                period_months: None,
-                fact_changes: true,
-                weak: false,
-            })
-            .collect();
+        let operands = operands_of(&fact);
         let cues = Cues::of("이슈 수 감소");
         let expression = |text: &str| {
             derive(&first(text), cues, &operands).map(|derivation| derivation.expression)
