@@ -402,10 +402,6 @@ const NATIVE_COUNTERS: &[&str] = &[
 /// `절반`: a half, as a fraction.
 const HALF: &str = "절반";
 
-/// First UTF-8 bytes of [`NATIVE_FIRST_SYLLABLES`], so that the scan
-/// looks at a syllable only there.
-const NATIVE_LEAD_BYTES: &[u8] = &[0xEB, 0xEC];
-
 /// What the scan does at a byte.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ByteKind {
@@ -413,7 +409,8 @@ enum ByteKind {
     Digit,
     /// `h`/`H`: perhaps `http://`.
     MaybeUrl,
-    /// One of [`NATIVE_LEAD_BYTES`]: perhaps a number in words.
+    /// The first byte of one of [`NATIVE_FIRST_SYLLABLES`]: perhaps a
+    /// number in words.
     MaybeWords,
     /// The first byte of a character of this many bytes.
     Lead(u8),
@@ -440,10 +437,10 @@ static BYTE_KINDS: [ByteKind; 256] = {
     }
     kinds[b'h' as usize] = ByteKind::MaybeUrl;
     kinds[b'H' as usize] = ByteKind::MaybeUrl;
-    let mut lead = 0;
-    while lead < NATIVE_LEAD_BYTES.len() {
-        kinds[NATIVE_LEAD_BYTES[lead] as usize] = ByteKind::MaybeWords;
-        lead += 1;
+    let mut first = 0;
+    while first < NATIVE_FIRST_CODES.len() {
+        kinds[(NATIVE_FIRST_CODES[first] >> 16) as usize] = ByteKind::MaybeWords;
+        first += 1;
     }
     kinds
 };
@@ -460,6 +457,17 @@ const fn syllable_code(syllable: char) -> u32 {
 const NATIVE_FIRST_SYLLABLES: &[char] = &[
     '열', '스', '서', '마', '쉰', '두', '세', '네', '다', '여', '일', '아', '절',
 ];
+
+/// [`NATIVE_FIRST_SYLLABLES`] as [`syllable_code`]s, computed once.
+const NATIVE_FIRST_CODES: [u32; NATIVE_FIRST_SYLLABLES.len()] = {
+    let mut codes = [0; NATIVE_FIRST_SYLLABLES.len()];
+    let mut index = 0;
+    while index < codes.len() {
+        codes[index] = syllable_code(NATIVE_FIRST_SYLLABLES[index]);
+        index += 1;
+    }
+    codes
+};
 
 /// Range separators (`2~3%`).
 const RANGE_SEPARATORS: &[char] = &['~', '～', '〜'];
@@ -768,9 +776,7 @@ impl<'a> Scanner<'a> {
     fn starts_number_word(&self, i: usize) -> bool {
         self.b.get(i..i + 3).is_some_and(|bytes| {
             let syllable = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
-            NATIVE_FIRST_SYLLABLES
-                .iter()
-                .any(|first| syllable_code(*first) == syllable)
+            NATIVE_FIRST_CODES.contains(&syllable)
         })
     }
 
@@ -2220,13 +2226,14 @@ mod tests {
             )
             .chain([HALF]);
         for word in first_words {
-            assert!(NATIVE_LEAD_BYTES.contains(&word.as_bytes()[0]), "{word}");
+            let lead = usize::from(word.as_bytes()[0]);
+            assert!(BYTE_KINDS[lead] == ByteKind::MaybeWords, "{word}");
             let first = word.chars().next().unwrap();
             assert!(NATIVE_FIRST_SYLLABLES.contains(&first), "{word}");
         }
         for syllable in NATIVE_FIRST_SYLLABLES {
             let bytes = syllable.to_string().into_bytes();
-            assert!(NATIVE_LEAD_BYTES.contains(&bytes[0]));
+            assert!(BYTE_KINDS[usize::from(bytes[0])] == ByteKind::MaybeWords);
             let code = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
             assert_eq!(syllable_code(*syllable), code, "{syllable}");
         }
