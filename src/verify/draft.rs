@@ -49,6 +49,10 @@ pub(crate) struct Site {
     /// which part of a split table cell (`35 (31+4)` under `커밋 (BE+FE)`) a
     /// number is about.
     pub lead: Vec<String>,
+    /// Up to two words just after the number, by the same rules: `커밋` of
+    /// `44개 커밋, 41개 이슈`. With `lead`, the words the number's own
+    /// clause puts on it.
+    pub trail: Vec<String>,
     /// The number is a level reached (`3분의 1로`, `1/3 수준`), not the
     /// size of a change (`3분의 1 감소`).
     pub level: bool,
@@ -334,6 +338,7 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                         bare: false,
                         in_table: true,
                         lead: Vec::new(),
+                        trail: Vec::new(),
                     });
                 }
             }
@@ -395,6 +400,7 @@ fn add_text_sites(
         let sentence = sentence_around(text, quantity.start);
         let level = is_level(text.get(quantity.end..).unwrap_or(""));
         let lead = tokenized.lead_words(text, &masked, (quantity.start, quantity.end));
+        let trail = tokenized.trail_words(text, &masked, (quantity.start, quantity.end));
         let mut years = merge_years(heading_years, &years_in(&sentence));
         if let Some(parent) = parent {
             years = merge_years(&years, &years_in(parent));
@@ -407,6 +413,7 @@ fn add_text_sites(
             sentence,
             years,
             lead,
+            trail,
             level,
             partner,
             bare,

@@ -876,6 +876,13 @@ pub(crate) struct TokenizedText {
     segments: Vec<(usize, usize)>,
 }
 
+/// Which side of a number [`TokenizedText::words_beside`] reads.
+#[derive(Clone, Copy)]
+enum Side {
+    Before,
+    After,
+}
+
 #[derive(Debug, Clone)]
 struct Word {
     position: f32,
@@ -932,6 +939,28 @@ impl TokenizedText {
         masked: &[(usize, usize)],
         span: (usize, usize),
     ) -> Vec<String> {
+        self.words_beside(text, masked, span, Side::Before, 3)
+    }
+
+    /// Up to two words right after the number at `span`, nearest first, by
+    /// the same rules as [`Self::lead_words`]: `커밋` of `44개 커밋, 41개 이슈`.
+    pub fn trail_words(
+        &self,
+        text: &str,
+        masked: &[(usize, usize)],
+        span: (usize, usize),
+    ) -> Vec<String> {
+        self.words_beside(text, masked, span, Side::After, 2)
+    }
+
+    fn words_beside(
+        &self,
+        text: &str,
+        masked: &[(usize, usize)],
+        span: (usize, usize),
+        side: Side,
+        limit: usize,
+    ) -> Vec<String> {
         let Some(own) = self
             .words
             .iter()
@@ -940,19 +969,27 @@ impl TokenizedText {
             return Vec::new();
         };
         let segment = self.words[own].segment;
-        let mut lead = Vec::new();
-        for word in self.words[..own].iter().rev() {
+        let step = |index: usize| match side {
+            Side::Before => index.checked_sub(1),
+            Side::After => Some(index + 1),
+        };
+        let mut found = Vec::new();
+        let mut index = own;
+        while let Some(word) = step(index).and_then(|next| {
+            index = next;
+            self.words.get(next)
+        }) {
             let overlaps_number = masked
                 .iter()
                 .any(|(start, end)| word.end > *start && word.start < *end);
-            if word.segment != segment || overlaps_number || lead.len() == 3 {
+            if word.segment != segment || overlaps_number || found.len() == limit {
                 break;
             }
             if let Some(surface) = text.get(word.start..word.end) {
-                lead.push(stem(surface).to_lowercase());
+                found.push(stem(surface).to_lowercase());
             }
         }
-        lead
+        found
     }
 
     /// (position, segment) of the word at or after a byte span.
@@ -1043,6 +1080,24 @@ impl TokenizedText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_beside_a_number_stay_in_its_clause() {
+        let text = "월 평균 44개 커밋, 41개 이슈를 처리";
+        let quantities = crate::quantity::extract_quantities(text);
+        let masked: Vec<(usize, usize)> = quantities.iter().map(|q| (q.start, q.end)).collect();
+        let tokenized = TokenizedText::new(text);
+        let first = (quantities[0].start, quantities[0].end);
+        let second = (quantities[1].start, quantities[1].end);
+        assert_eq!(tokenized.lead_words(text, &masked, first), ["평균", "월"]);
+        assert_eq!(tokenized.trail_words(text, &masked, first), ["커밋"]);
+        // The comma ends the first clause: nothing leads the second number.
+        assert!(tokenized.lead_words(text, &masked, second).is_empty());
+        assert_eq!(
+            tokenized.trail_words(text, &masked, second),
+            ["이슈", "처리"]
+        );
+    }
 
     #[test]
     fn particles_are_dropped_but_short_words_kept() {

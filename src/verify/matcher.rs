@@ -1032,6 +1032,14 @@ fn decide(
         }
     }
 
+    // Two rows of key/value tables (`월 평균 커밋 | 41개`, `월 평균 이슈 | 44개`):
+    // the row key the claim's own clause names says which one it is about.
+    let mut keyed = false;
+    if supporter.is_none() && referent.is_none() {
+        referent = row_key_choice(index.facts, site, best_equal, best_other);
+        keyed = referent.is_some();
+    }
+
     // Supported: an admitted value about the same thing, as similar as any other value.
     if supporter.is_none() && referent.is_none() {
         if let Some(equal) = best_equal {
@@ -1157,8 +1165,10 @@ fn decide(
         }
     }
     // A value stated as one end of a change (`2시간에서 40분으로`) is stated,
-    // not computed: it is not derived.
-    let derivation = if site.partner.is_some() {
+    // not computed: it is not derived. Nor is one whose clause names the row
+    // of a table that states another value (`월 평균 커밋 13개` against
+    // `월 평균 커밋 | 42개`): 152 이슈 / 12개월 says nothing about it.
+    let derivation = if site.partner.is_some() || keyed {
         None
     } else {
         let mut cues = Cues::of(&site.sentence);
@@ -1284,6 +1294,48 @@ fn table_row_choice(
             .is_empty()
             .then_some(RowChoice::Same(equal))
     })
+}
+
+/// Decides between the best admitted value and the best other value when
+/// each is a cell of a different table row and their row keys differ
+/// (`월 평균 커밋 | 41개` and `월 평균 이슈 | 44개`): the words right around
+/// the claim's number in its own clause (`월 평균 44개 커밋`) name a word only
+/// the other row's key has, and none only the admitted row's key has. The
+/// words both keys share (`월 평균`) decide nothing, so without this the
+/// admitted value wins on a near tie. `Some`: the other value is what the
+/// claim is about.
+fn row_key_choice(
+    facts: &[Fact],
+    site: &Site,
+    best_equal: Option<Scored>,
+    best_other: Option<Scored>,
+) -> Option<Scored> {
+    let (equal, other) = (best_equal?, best_other?);
+    if site.in_table || site.partner.is_some() || equal.fact == other.fact {
+        return None;
+    }
+    if other.score < SUPPORT_FLOOR {
+        return None;
+    }
+    let key_words = |item: &Scored| {
+        let fact = &facts[item.fact as usize];
+        if fact.kind != FactKind::TableRow {
+            return None;
+        }
+        let label = fact.quantities[item.quantity].label.as_deref()?;
+        let (key, _) = label.split_once(" · ")?;
+        let mut words = Vec::new();
+        for_each_word(&clean_label(key), |word| words.push(word.to_lowercase()));
+        Some(words)
+    };
+    let equal_key = key_words(&equal)?;
+    let other_key = key_words(&other)?;
+    let names_only = |key: &[String], besides: &[String]| {
+        key.iter().any(|word| {
+            !besides.contains(word) && (site.lead.contains(word) || site.trail.contains(word))
+        })
+    };
+    (names_only(&other_key, &equal_key) && !names_only(&equal_key, &other_key)).then_some(other)
 }
 
 /// The part of a split cell the claim names, against the admitted value's part.
