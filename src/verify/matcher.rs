@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::config::fold_name;
-use crate::facts::{role_of_label, Fact, FactKind};
+use crate::facts::{role_of_label, Fact, FactKind, Period};
 
 use super::derive::{derive, Cues, Operand};
 use super::draft::Site;
@@ -590,6 +590,15 @@ impl<'a> Index<'a> {
                     extra.add(feature, PERIOD_WEIGHT)
                 });
             }
+            if let Some((first, last)) = fact.period.as_deref().and_then(weeks_of_month) {
+                extra.add_text("주", PERIOD_WEIGHT);
+                for week in first..=last {
+                    if let Some(ordinal) = WEEK_ORDINALS.get(week as usize - 1) {
+                        extra.add_text(ordinal, PERIOD_WEIGHT);
+                    }
+                    extra.add_text(&format!("{week}주차"), PERIOD_WEIGHT);
+                }
+            }
             let years = fact_years(fact);
             if let Some((first, last)) = years {
                 if last - first <= 3 {
@@ -682,6 +691,27 @@ fn single_month(fact: &Fact) -> Option<u32> {
         return None;
     }
     start.get(5..7)?.parse().ok()
+}
+
+/// `첫째 주` … `다섯째 주`: the weeks of a month as drafts name them.
+const WEEK_ORDINALS: [&str; 5] = ["첫째", "둘째", "셋째", "넷째", "다섯째"];
+
+/// The weeks of its month (1-based, first and last) that a period covers
+/// when it is shorter than three weeks: a weekly retrospective of
+/// 2025-12-01 ~ 2025-12-12 is `12월 첫째~둘째 주`, which a month's table row
+/// (`12월 | 71 | 13`) is not.
+fn weeks_of_month(period: &Period) -> Option<(u32, u32)> {
+    let start = period.start.as_deref()?;
+    let end = period.end.as_deref()?;
+    if start.get(..7)? != end.get(..7)? {
+        return None;
+    }
+    let first_day: u32 = start.get(8..10)?.parse().ok()?;
+    let last_day: u32 = end.get(8..10)?.parse().ok()?;
+    if first_day == 0 || last_day < first_day || last_day - first_day >= 21 {
+        return None;
+    }
+    Some(((first_day - 1) / 7 + 1, (last_day - 1) / 7 + 1))
 }
 
 impl Index<'_> {
@@ -1113,6 +1143,7 @@ fn decide(
         }
     }
     operand_facts.sort_by(|left, right| right.0.total_cmp(&left.0).then(left.1.cmp(&right.1)));
+    keep_distinct_rows(index.facts, &mut operand_facts);
     operand_facts.truncate(OPERAND_FACTS);
     if let Some(notes) = notes.as_mut() {
         for (score, fact_index) in &operand_facts {
@@ -1223,6 +1254,39 @@ fn decide(
         None => "no fact states or derives it".to_string(),
     });
     claim
+}
+
+/// Rows of one table that the claim scores exactly alike (`1월 | 59 (41+18)`,
+/// `2월 | 35 (31+4)` … for `BE 커밋 비중`) are interchangeable to it: two of
+/// them may take operand slots, so that they do not crowd out a fact the
+/// claim scores a little lower (`총 커밋 | 508개 (BE 330 + FE 178)`). Rows the
+/// claim tells apart (`2월`, `9월`) score differently and are all kept.
+fn keep_distinct_rows(facts: &[Fact], operand_facts: &mut Vec<(f32, u32)>) {
+    const ALIKE: f32 = 1e-4;
+    const ALIKE_ROWS: usize = 2;
+    let table = |fact_index: u32| {
+        let fact = &facts[fact_index as usize];
+        (fact.kind == FactKind::TableRow).then(|| {
+            (
+                fact.source.path.as_ref(),
+                std::sync::Arc::as_ptr(&fact.heading_path),
+            )
+        })
+    };
+    let mut kept: Vec<(f32, u32)> = Vec::with_capacity(operand_facts.len());
+    for &(score, fact_index) in operand_facts.iter() {
+        let alike = table(fact_index).map_or(0, |own| {
+            kept.iter()
+                .filter(|(other_score, other)| {
+                    (other_score - score).abs() < ALIKE && table(*other) == Some(own)
+                })
+                .count()
+        });
+        if alike < ALIKE_ROWS {
+            kept.push((score, fact_index));
+        }
+    }
+    *operand_facts = kept;
 }
 
 /// Which value of a table row a claim is about.
@@ -1405,5 +1469,33 @@ fn with_qualifier(quantity: &crate::quantity::Quantity) -> String {
         Some(Qualifier::LessThan) => format!("{} 미만", quantity.surface),
         Some(Qualifier::About) => format!("약 {}", quantity.surface),
         None => quantity.surface.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn period(start: &str, end: &str) -> Period {
+        Period {
+            start: Some(start.to_string()),
+            end: Some(end.to_string()),
+        }
+    }
+
+    #[test]
+    fn a_short_period_names_its_weeks_of_the_month() {
+        assert_eq!(
+            weeks_of_month(&period("2025-12-01", "2025-12-12")),
+            Some((1, 2))
+        );
+        assert_eq!(
+            weeks_of_month(&period("2025-12-15", "2025-12-21")),
+            Some((3, 3))
+        );
+        // A month, a span across months, or a month-precision period: no weeks.
+        assert_eq!(weeks_of_month(&period("2025-12-01", "2025-12-31")), None);
+        assert_eq!(weeks_of_month(&period("2025-11-28", "2025-12-05")), None);
+        assert_eq!(weeks_of_month(&period("2025-12", "2025-12")), None);
     }
 }
