@@ -225,7 +225,7 @@ fn row_key(fact: &Fact) -> &str {
 
 /// Rows keyed by months, quarters, weeks or years make a series whose
 /// columns add up to period totals.
-fn is_series_key(key: &str) -> bool {
+pub(crate) fn is_series_key(key: &str) -> bool {
     let key = key.trim();
     if month_span(key).is_some() {
         return true;

@@ -50,6 +50,13 @@ pub(crate) struct Operand<'a> {
     /// whole stated split (`pm 1명, be 2명, fe 2명` → `총 5명`), where a
     /// coincidence is unlikely.
     pub weak: bool,
+    /// The claim's words sit around this value of its fact about as much as
+    /// around any other: in `508개 커밋, 152개 이슈`, 508 for a claim about
+    /// 커밋 but not 152. Only such values are paired across facts.
+    pub focus: bool,
+    /// The fact sets two values side by side (`BE 330 vs FE 178`, `330 대
+    /// 178`): their ratio is one it states the terms of.
+    pub fact_contrasts: bool,
 }
 
 /// A successful derivation: the arithmetic shown to the user and the facts used.
@@ -187,6 +194,66 @@ fn same_column(a: &Quantity, b: &Quantity) -> bool {
     column(a) == column(b)
 }
 
+/// Words of a table row key that name no metric of their own: `총 커밋` and
+/// `커밋` of another year's table are one metric.
+const TOTAL_KEY_WORDS: &[&str] = &["총", "전체", "합계", "누적", "연간"];
+
+/// What a table cell measures, as the words that name it: the column in a
+/// table whose rows are periods (`2월 · 커밋 (BE+FE) · BE` → `커밋`, `be`),
+/// else the row key (`월 평균 커밋 · 수치` → `월`, `평균`, `커밋`). `None` for
+/// a value that is not a table cell.
+pub(crate) fn metric_words(quantity: &Quantity) -> Option<Vec<String>> {
+    let label = quantity.label.as_deref()?;
+    let mut pieces = label.split(" · ");
+    let first = pieces.next()?;
+    let subject = match pieces.next() {
+        Some(column) if super::check::is_series_key(first) => column,
+        _ => first,
+    };
+    let mut words = Vec::new();
+    super::features::for_each_word(&super::features::clean_label(subject), |word| {
+        let word = word.to_lowercase();
+        if !TOTAL_KEY_WORDS.contains(&word.as_str()) {
+            words.push(word);
+        }
+    });
+    if let Some(part) = super::features::table_parts(label).1 {
+        words.push(part);
+    }
+    words.sort();
+    words.dedup();
+    Some(words)
+}
+
+/// Two values of different facts measure the same thing, as far as table
+/// labels tell: `2월 커밋 35` and `1월 이슈 5` do not (so no `35/5 = 7배`);
+/// `총 커밋 486개` of one year and `총 커밋 508개` of the next do. Values
+/// that are not both table cells are not told apart here.
+fn same_metric(a: &Quantity, b: &Quantity) -> bool {
+    match (metric_words(a), metric_words(b)) {
+        (Some(left), Some(right)) => left == right,
+        _ => true,
+    }
+}
+
+/// Two values of one table cell: `330` and `178` of `508개 (BE 330 + FE
+/// 178)`, or the parts of `35 (31+4)` under `커밋 (BE+FE)`.
+fn same_cell(a: &Operand<'_>, b: &Operand<'_>) -> bool {
+    a.fact == b.fact
+        && a.quantity.label.is_some()
+        && b.quantity.label.is_some()
+        && same_column(a.quantity, b.quantity)
+}
+
+/// Two values a fact sets side by side (`BE 330 vs FE 178`), neither the
+/// end of a change.
+fn side_by_side(a: &Operand<'_>, b: &Operand<'_>) -> bool {
+    a.fact == b.fact
+        && a.fact_contrasts
+        && a.quantity.transition.is_none()
+        && b.quantity.transition.is_none()
+}
+
 /// A part of a split table cell: `31` of `35 (31+4)` under `커밋 (BE+FE)`.
 fn is_split_part(quantity: &Quantity) -> bool {
     quantity
@@ -254,7 +321,13 @@ fn pairs<'o, 'q>(
                 && Family::of(a.quantity) == Family::of(b.quantity)
                 && a.quantity.base_max.is_none()
                 && b.quantity.base_max.is_none()
-                && (a.fact == b.fact || (cross_facts && a.rank < 3 && b.rank < 3));
+                && (a.fact == b.fact
+                    || (cross_facts
+                        && a.rank < 3
+                        && b.rank < 3
+                        && a.focus
+                        && b.focus
+                        && same_metric(a.quantity, b.quantity)));
             related.then_some((a, b))
         })
     })
@@ -331,8 +404,11 @@ fn percent_point(claim: &Quantity, operands: &[Operand<'_>]) -> Option<Derivatio
 
 fn ratio(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Derivation> {
     for (a, b) in pairs(operands, true) {
-        // Within one fact, only values the fact itself compares.
-        if !(compared_in_fact(a, b) || compared_across_facts(a, b)) {
+        // Within one fact, only values the fact itself compares, or the
+        // values of one split cell (`BE 330 + FE 178` → 1.9배).
+        // A split is not a change: `2월 BE 31, FE 4` is no `7배 증가`.
+        let split = (same_cell(a, b) || side_by_side(a, b)) && !cues.change;
+        if !(compared_in_fact(a, b) || compared_across_facts(a, b) || split) {
             continue;
         }
         let (x, y) = (a.quantity.base_value, b.quantity.base_value);
@@ -530,6 +606,8 @@ mod tests {
                 period_months: None,
                 fact_changes: true,
                 weak: false,
+                focus: true,
+                fact_contrasts: false,
             })
             .collect()
     }
@@ -558,6 +636,70 @@ mod tests {
         let ratio =
             derive(&first("18배 빨라짐"), Cues::of("18배 빨라짐"), &operands).map(|d| d.expression);
         assert_eq!(ratio.as_deref(), Some("600/33 = 18.2배"));
+    }
+
+    /// A table cell with its label, as a fact of its own.
+    fn cell(text: &str, label: &str) -> Quantity {
+        let mut quantity = first(text);
+        quantity.label = Some(label.to_string());
+        quantity
+    }
+
+    fn across_facts<'q>(quantities: &[&'q Quantity]) -> Vec<Operand<'q>> {
+        quantities
+            .iter()
+            .enumerate()
+            .map(|(fact, quantity)| Operand {
+                fact,
+                rank: fact,
+                index: 0,
+                quantity,
+                period_months: None,
+                fact_changes: false,
+                weak: false,
+                focus: true,
+                fact_contrasts: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cells_of_different_metrics_are_not_compared() {
+        let commits = cell("35", "2월 · 커밋 (BE+FE)");
+        let issues = cell("5", "1월 · 이슈");
+        let average = cell("42개", "월 평균 커밋 · 수치");
+        let total = cell("152개", "총 이슈 · 수치");
+        let change = Cues::of("커밋 7배 증가");
+        let pairs = across_facts(&[&commits, &issues]);
+        assert!(derive(&first("7배 증가"), change, &pairs).is_none());
+        let pairs = across_facts(&[&total, &average]);
+        assert!(derive(&first("3.6배 증가"), change, &pairs).is_none());
+        // One metric in two years' tables: `총 커밋` and `총 커밋`.
+        let before = cell("463개", "총 커밋 · 수치");
+        let after = cell("508개", "총 커밋 · 수치");
+        let pairs = across_facts(&[&before, &after]);
+        let derivation = derive(&first("9.7% 증가"), Cues::of("커밋 9.7% 증가"), &pairs);
+        assert_eq!(
+            derivation.map(|d| d.expression).as_deref(),
+            Some("(508-463)/463 = 9.72%")
+        );
+    }
+
+    #[test]
+    fn values_set_side_by_side_give_a_ratio_but_no_change() {
+        let fact = extract_quantities("백엔드 중심(BE 330 vs FE 178) 작업");
+        let mut operands = operands_of(&fact);
+        for operand in &mut operands {
+            operand.fact_changes = false;
+            operand.fact_contrasts = true;
+        }
+        let ratio = derive(&first("1.9배"), Cues::of("BE 커밋이 FE의 1.9배"), &operands);
+        assert_eq!(
+            ratio.map(|d| d.expression).as_deref(),
+            Some("330/178 = 1.85배")
+        );
+        let change = Cues::of("커밋 1.9배 증가");
+        assert!(derive(&first("1.9배 증가"), change, &operands).is_none());
     }
 
     #[test]

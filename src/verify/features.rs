@@ -522,6 +522,74 @@ pub(crate) fn years_in(text: &str) -> Vec<i32> {
     years
 }
 
+/// The years a sentence places its own numbers in: [`years_in`] without the
+/// years it compares against (`2024년 대비`, `2024년보다`, `2024년에 비해`),
+/// so that `2024년 대비 커밋 9.7% 증가` names no year of its own.
+pub(crate) fn own_years_in(text: &str) -> Vec<i32> {
+    const REFERENCE: &[&str] = &[
+        "대비",
+        "보다",
+        "에 비해",
+        "에비해",
+        "과 비교",
+        "와 비교",
+        "比",
+    ];
+    let mut reference = Vec::new();
+    for (start, _) in text.match_indices('년') {
+        let before = &text[..start];
+        let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if digits != 4 {
+            continue;
+        }
+        let after = text[start + '년'.len_utf8()..]
+            .trim_start_matches('도')
+            .trim_start();
+        if REFERENCE.iter().any(|word| after.starts_with(word)) {
+            if let Ok(year) = before[before.len() - 4..].parse::<i32>() {
+                reference.push(year);
+            }
+        }
+    }
+    let mut years = years_in(text);
+    years.retain(|year| !reference.contains(year));
+    years
+}
+
+/// The months (1–12) a sentence places its own numbers in: `10월` of
+/// `2025년 10월 커밋 69개`, but not `6개월`, `월 평균` or the month it
+/// compares against (`9월 대비`).
+pub(crate) fn own_months_in(text: &str) -> Vec<u32> {
+    const REFERENCE: &[&str] = &["대비", "보다", "에 비해", "에비해", "과 비교", "와 비교"];
+    let mut months = Vec::new();
+    for (start, _) in text.match_indices('월') {
+        let before = &text[..start];
+        let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 || digits > 2 {
+            continue;
+        }
+        // `2024.12월` or `112월` are not months of the sentence's own.
+        let lead = &before[..before.len() - digits];
+        if lead.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
+            continue;
+        }
+        let after = text[start + '월'.len_utf8()..].trim_start();
+        // `3월간`, `3월별` name a span or a grouping, not a month.
+        if after.starts_with(['간', '별']) {
+            continue;
+        }
+        if REFERENCE.iter().any(|word| after.starts_with(word)) {
+            continue;
+        }
+        if let Ok(month) = before[before.len() - digits..].parse::<u32>() {
+            if (1..=12).contains(&month) && !months.contains(&month) {
+                months.push(month);
+            }
+        }
+    }
+    months
+}
+
 /// A table label without its parenthesised header notes: `2월 · 커밋 (BE+FE) · BE`
 /// → `2월 · 커밋 · BE`, so that the whole column does not claim its parts' names.
 pub(crate) fn clean_label(label: &str) -> String {
@@ -1080,6 +1148,31 @@ impl TokenizedText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compared_years_are_not_a_sentence_s_own() {
+        assert_eq!(
+            own_years_in("2024년 대비 커밋 9.7% 증가"),
+            Vec::<i32>::new()
+        );
+        assert_eq!(own_years_in("2024년 대비 2025년 커밋 증가"), [2025]);
+        assert_eq!(own_years_in("2025년 커밋이 2024년보다 많음"), [2025]);
+        assert_eq!(own_years_in("2024년도에 비해 이슈 감소"), Vec::<i32>::new());
+        assert_eq!(own_years_in("2024년 월간 최다 커밋 69개"), [2024]);
+    }
+
+    #[test]
+    fn a_sentence_s_own_months() {
+        assert_eq!(own_months_in("2025년 10월 커밋 69개 달성"), [10]);
+        assert_eq!(own_months_in("12월 첫째~둘째 주 이슈 10개"), [12]);
+        assert_eq!(own_months_in("2024년 11월 시작해 2025년 2월 완료"), [11, 2]);
+        assert_eq!(
+            own_months_in("6개월 동안 월 평균 42개, 월간 최다"),
+            Vec::<u32>::new()
+        );
+        assert_eq!(own_months_in("9월 대비 10월 커밋 증가"), [10]);
+        assert_eq!(own_months_in("13월 2024.12월"), Vec::<u32>::new());
+    }
 
     #[test]
     fn words_beside_a_number_stay_in_its_clause() {

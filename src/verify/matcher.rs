@@ -14,12 +14,13 @@ use std::collections::BinaryHeap;
 
 use crate::config::fold_name;
 use crate::facts::{role_of_label, Fact, FactKind, Period};
+use crate::quantity::TransitionRole;
 
-use super::derive::{derive, Cues, Operand};
+use super::derive::{derive, metric_words, Cues, Operand};
 use super::draft::Site;
 use super::features::{
-    clean_label, for_each_feature, for_each_word, table_parts, year_feature, Bag, Dictionary,
-    FastMap, Feature, TokenizedText,
+    clean_label, for_each_feature, for_each_word, own_months_in, own_years_in, table_parts,
+    year_feature, Bag, Dictionary, FastMap, Feature, TokenizedText,
 };
 use super::tolerance::{compare, same_digits_other_unit, written, Comparison, Stated};
 use super::{Claim, Family, SourceRef, Status};
@@ -52,6 +53,9 @@ pub(crate) const MISMATCH_FLOOR: f32 = 0.25;
 /// their quantities to derivations.
 pub(crate) const OPERAND_FLOOR: f32 = 0.25;
 const OPERAND_FACTS: usize = 4;
+/// How far below its fact's best value a value may score and still be what
+/// the fact says about the claim (see `Operand::focus`).
+const FOCUS_MARGIN: f32 = 0.1;
 /// Facts this similar may lend a whole split to a sum (see `Operand::weak`).
 const WEAK_OPERAND_FLOOR: f32 = 0.05;
 
@@ -823,6 +827,20 @@ impl Index<'_> {
     }
 }
 
+/// First and last month of a fact's period when it lies within one year and
+/// is shorter than it (a month's table row, a project marked `(9월)`).
+fn fact_months(fact: &Fact) -> Option<(u32, u32)> {
+    let period = fact.period.as_ref()?;
+    let start = period.start.as_deref()?;
+    let end = period.end.as_deref()?;
+    if start.get(..4)? != end.get(..4)? {
+        return None;
+    }
+    let first: u32 = start.get(5..7)?.parse().ok()?;
+    let last: u32 = end.get(5..7)?.parse().ok()?;
+    (first <= last && (first, last) != (1, 12)).then_some((first, last))
+}
+
 /// First and last year of a fact's period, when both ends are known.
 fn fact_years(fact: &Fact) -> Option<(i32, i32)> {
     let period = fact.period.as_ref()?;
@@ -983,6 +1001,37 @@ fn decide(
         }
     }
 
+    // A value stated for another year than the one the claim's sentence
+    // places it in (`2024년 월간 최다 커밋 69개` where 69 is 2025's) does not
+    // support it; it is named in the reason instead.
+    // Likewise for the month, when the fact's period is part of one year
+    // (`API 성능 최적화 (9월): 월간 최다 커밋(69개)` is no `10월` claim).
+    let claim_years = own_years_in(&site.sentence);
+    let claim_months = own_months_in(&site.sentence);
+    let other_year = |fact_index: u32| {
+        let fact = &index.facts[fact_index as usize];
+        let years = !claim_years.is_empty()
+            && fact_years(fact).is_some_and(|(first, last)| {
+                !claim_years.iter().any(|year| (first..=last).contains(year))
+            });
+        let months = !claim_months.is_empty()
+            && fact_months(fact).is_some_and(|(first, last)| {
+                !claim_months
+                    .iter()
+                    .any(|month| (first..=last).contains(month))
+            });
+        years || months
+    };
+    let elsewhen = best(
+        &scored
+            .iter()
+            .filter(|item| other_year(item.fact))
+            .copied()
+            .collect::<Vec<_>>(),
+        true,
+    );
+    scored.retain(|item| item.comparison != Comparison::Admitted || !other_year(item.fact));
+
     if let Some(notes) = notes.as_mut() {
         let mut ranked = scored.clone();
         ranked.sort_by(|left, right| right.score.total_cmp(&left.score));
@@ -1037,7 +1086,11 @@ fn decide(
     let mut supporter: Option<Scored> = None;
     let mut referent: Option<Scored> = None;
     if let Some(aligned) = index.aligned(claim_index, site, &candidates) {
-        if aligned.score >= SUPPORT_FLOOR && aligned.score + margin >= equal_score.max(other_score)
+        let stated_elsewhen =
+            aligned.comparison == Comparison::Admitted && other_year(aligned.fact);
+        if aligned.score >= SUPPORT_FLOOR
+            && aligned.score + margin >= equal_score.max(other_score)
+            && !stated_elsewhen
         {
             if aligned.comparison == Comparison::Admitted {
                 supporter = Some(aligned);
@@ -1117,6 +1170,14 @@ fn decide(
                 claim.sources.push(source);
             }
         }
+        if let Some(stated) = reversed_change(index.facts, supporter, site) {
+            claim.status = Status::Mismatch;
+            claim.sources.truncate(1);
+            claim.reason = Some(format!(
+                "the source states the change the other way: {stated}"
+            ));
+            return claim;
+        }
         claim.status = Status::Supported;
         return claim;
     }
@@ -1176,14 +1237,31 @@ fn decide(
     let mut operands: Vec<Operand<'_>> = Vec::new();
     let strong = operand_facts.iter().map(|(_, fact)| (*fact, false));
     let weak = weak_facts.iter().map(|fact| (*fact, true));
+    let facts = index.facts;
     for (rank, (fact_index, weak)) in strong.chain(weak).enumerate() {
-        let fact = &index.facts[fact_index as usize];
+        if other_year(fact_index) {
+            continue;
+        }
+        let fact = &facts[fact_index as usize];
         let months = period_months(fact);
         // A table row's free-text cell (`환자 등록 UX 개선`) does not make
         // its numbers the ends of a change; a `→` in a cell still does.
         let fact_changes =
             fact.kind != crate::facts::FactKind::TableRow && Cues::of(&fact.text).change;
+        let fact_contrasts = [" vs ", " VS ", " vs. ", " 대 "]
+            .iter()
+            .any(|word| fact.text.contains(word));
+        let other_changes = other_subject_changes(index, claim_index, fact_index);
+        let scores: Vec<f32> = (0..fact.quantities.len())
+            .map(|quantity_index| index.similarity(claim_index, fact_index, quantity_index))
+            .collect();
+        let best_score = scores.iter().copied().fold(0.0f32, f32::max);
         for (quantity_index, quantity) in fact.quantities.iter().enumerate() {
+            if other_changes.contains(&quantity_index)
+                || names_another_column(fact, quantity_index, site)
+            {
+                continue;
+            }
             operands.push(Operand {
                 fact_changes,
                 fact: fact_index as usize,
@@ -1192,6 +1270,8 @@ fn decide(
                 quantity,
                 period_months: months,
                 weak,
+                focus: scores[quantity_index] + FOCUS_MARGIN >= best_score,
+                fact_contrasts,
             });
         }
     }
@@ -1239,21 +1319,87 @@ fn decide(
                 describe(other_fact)
             ));
         }
+        if let Some(note) = elsewhen
+            .filter(|item| best_equal.is_none_or(|equal| item.score > equal.score))
+            .and_then(|item| stated_for_year(index.facts, item, claim_quantity))
+        {
+            reason.push_str("; ");
+            reason.push_str(&note);
+        }
         claim.status = Status::Mismatch;
         claim.sources.push(SourceRef::of(fact));
         claim.reason = Some(reason);
         return claim;
     }
 
-    claim.reason = Some(match best_equal {
+    let mut reason = match best_equal {
         Some(elsewhere) => format!(
             "no fact about this states or derives it; {} is stated only about something else ({})",
             claim_quantity.surface,
             describe(&index.facts[elsewhere.fact as usize])
         ),
         None => "no fact states or derives it".to_string(),
-    });
+    };
+    if let Some(note) = elsewhen
+        .filter(|item| best_equal.is_none_or(|equal| item.score > equal.score))
+        .and_then(|item| stated_for_year(index.facts, item, claim_quantity))
+    {
+        reason.push_str("; ");
+        reason.push_str(&note);
+    }
+    claim.reason = Some(reason);
     claim
+}
+
+/// The change the source states, when the claim states the same two values
+/// the other way round (`33ms에서 600ms로 개선` where the source says
+/// `600ms에서 33ms로`): both ends are stated values, yet the claim is wrong.
+fn reversed_change(facts: &[Fact], supporter: Scored, site: &Site) -> Option<String> {
+    let claim_role = site.quantity.transition?.role;
+    let partner = site.partner.as_ref()?;
+    let fact = &facts[supporter.fact as usize];
+    let stated = fact.quantities.get(supporter.quantity)?;
+    let transition = stated.transition?;
+    if transition.role == claim_role {
+        return None;
+    }
+    let stated_partner = fact.quantities.get(transition.partner)?;
+    if Family::of(partner) != Family::of(stated_partner)
+        || compare(partner, Stated::of(stated_partner)) != Comparison::Admitted
+    {
+        return None;
+    }
+    let (from, to) = match transition.role {
+        TransitionRole::From => (stated, stated_partner),
+        TransitionRole::To => (stated_partner, stated),
+    };
+    Some(format!(
+        "{} → {} ({})",
+        from.surface,
+        to.surface,
+        describe(fact)
+    ))
+}
+
+/// `69개 is stated for 2025.09 (path:line), not the time the sentence names`.
+fn stated_for_year(
+    facts: &[Fact],
+    item: Scored,
+    claim: &crate::quantity::Quantity,
+) -> Option<String> {
+    let fact = &facts[item.fact as usize];
+    let (first, last) = fact_years(fact)?;
+    let when = match (fact_months(fact), first == last) {
+        (Some((from, to)), true) if from == to => format!("{first}.{from:02}"),
+        (Some((from, to)), true) => format!("{first}.{from:02}~{first}.{to:02}"),
+        (_, true) => first.to_string(),
+        (_, false) => format!("{first}~{last}"),
+    };
+    Some(format!(
+        "{} is stated for {when} ({}), not the time the sentence names",
+        claim.surface,
+        describe(fact)
+    ))
 }
 
 /// Rows of one table that the claim scores exactly alike (`1월 | 59 (41+18)`,
@@ -1287,6 +1433,74 @@ fn keep_distinct_rows(facts: &[Fact], operand_facts: &mut Vec<(f32, u32)>) {
         }
     }
     *operand_facts = kept;
+}
+
+/// The quantities of the changes a fact states about something other than
+/// the claim: in `커밋 수가 증가(463→508)하고 이슈 수가 감소(529→152)`, a
+/// claim about 커밋 scores 463→508 above 529→152, and 529/152 = 3.5배 is not
+/// its ratio. Only a fact that states two changes or more has such.
+fn other_subject_changes(index: &mut Index<'_>, claim: usize, fact_index: u32) -> Vec<usize> {
+    let facts = index.facts;
+    let fact = &facts[fact_index as usize];
+    let changes: Vec<(usize, usize)> = fact
+        .quantities
+        .iter()
+        .enumerate()
+        .filter_map(|(start, quantity)| {
+            let transition = quantity.transition?;
+            (transition.role == TransitionRole::From).then_some((start, transition.partner))
+        })
+        .collect();
+    if changes.len() < 2 {
+        return Vec::new();
+    }
+    let scores: Vec<f32> = changes
+        .iter()
+        .map(|&(start, end)| {
+            index
+                .similarity(claim, fact_index, start)
+                .max(index.similarity(claim, fact_index, end))
+        })
+        .collect();
+    let best = scores.iter().copied().fold(f32::MIN, f32::max);
+    changes
+        .iter()
+        .zip(&scores)
+        .filter(|(_, score)| **score + CONTRAST < best)
+        .flat_map(|(&(start, end), _)| [start, end])
+        .collect()
+}
+
+/// A table cell the claim's own words place in another column of its row:
+/// for `결제 이슈 20% 감소`, the `35` of `2월 | 35 (31+4) | 29` is a commit
+/// count (its row's `이슈` column is 29). The claim names a word of another
+/// column's metric and none that only this cell's metric has.
+fn names_another_column(fact: &Fact, quantity_index: usize, site: &Site) -> bool {
+    let Some(quantity) = fact.quantities.get(quantity_index) else {
+        return false;
+    };
+    let Some(own) = metric_words(quantity) else {
+        return false;
+    };
+    fn column(quantity: &crate::quantity::Quantity) -> Option<&str> {
+        quantity
+            .label
+            .as_deref()
+            .and_then(|label| label.split(" · ").nth(1))
+    }
+    let mut others: Vec<String> = Vec::new();
+    for sibling in &fact.quantities {
+        if column(sibling) == column(quantity) {
+            continue;
+        }
+        if let Some(words) = metric_words(sibling) {
+            others.extend(words);
+        }
+    }
+    let named = |word: &String| site.lead.contains(word) || site.trail.contains(word);
+    let names_other = others.iter().any(|word| !own.contains(word) && named(word));
+    let names_own = own.iter().any(|word| !others.contains(word) && named(word));
+    names_other && !names_own
 }
 
 /// Which value of a table row a claim is about.
