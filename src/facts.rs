@@ -516,11 +516,20 @@ impl Structure {
             .iter()
             .rev()
             .find_map(|heading| heading.role.clone());
+        // The bold title's months, else the project's, else those of the
+        // nearest heading that names any (`### Q3 (7~9월): 신규 기능`).
         let marker = self
             .bold_title
             .as_deref()
             .and_then(month_span)
-            .or_else(|| project.as_deref().and_then(month_span));
+            .or_else(|| project.as_deref().and_then(month_span))
+            .or_else(|| {
+                headings
+                    .iter()
+                    .rev()
+                    .filter(|heading| heading.role.is_none())
+                    .find_map(|heading| month_span(&heading.text))
+            });
         let project_company = project.as_deref().and_then(|title| matcher.only(title));
         let hasher = id_hasher(relative, &heading_path);
         Context {
@@ -787,9 +796,11 @@ fn extract_document(
         let period = if let Some((_, _, period)) = &structure.career_company {
             period.clone()
         } else if let Some(document_period) = &document_period {
+            // A row's key, or the title an item opens with (`API 성능 최적화
+            // (9월): 월간 최다 커밋`), narrows it further.
             let marker = match block {
                 Block::TableRow { cells, .. } => cells.first().map(String::as_str),
-                _ => None,
+                _ => inline_title(&text),
             }
             .and_then(month_span)
             .or(shared.marker);
@@ -896,6 +907,16 @@ fn is_generic_title(text: &str) -> bool {
     ["상세 내용", "개요", "통계", "계획된 작업 범위", "기술 부채"]
         .iter()
         .any(|generic| text.trim() == *generic)
+}
+
+/// The title a fact's text opens with, before a colon within its first 40
+/// characters: `API 성능 최적화 (9월)` of `API 성능 최적화 (9월): 월간 최다 커밋`.
+fn inline_title(text: &str) -> Option<&str> {
+    let (colon, _) = text
+        .char_indices()
+        .take(40)
+        .find(|&(_, c)| c == ':' || c == '：')?;
+    Some(&text[..colon])
 }
 
 /// `원인: 캐싱된 …` or `성과: …` → the label's role.

@@ -310,3 +310,37 @@ fn facts_are_the_same_on_one_thread_and_on_several() {
         );
     }
 }
+
+#[test]
+fn months_in_headings_and_item_titles_narrow_a_retrospective_s_period() {
+    let text =
+        "---\ntitle: \"2025년 연간 회고록 (2025.01 ~ 2025.12)\"\ndate: \"2025-12-31\"\n---\n\n\
+                ## 분기별 하이라이트\n\n### Q3 (7~9월): 신규 기능\n\n\
+                - API 성능 최적화 (9월): 월간 최다 커밋(69개) 달성\n\
+                - 개인정보 보호 강화: 암호화 적용\n\n\
+                ## 배운 점\n\n- 작게 나누기: 배포 단위를 작게 유지\n";
+    let document = draft::ingest::parse_document(text, "a.md".into(), "a.md".into()).0;
+    let facts = extract_facts(&[document], &profile());
+    let period_of = |start: &str| {
+        let fact = facts
+            .iter()
+            .find(|fact| fact.text.starts_with(start))
+            .unwrap_or_else(|| panic!("no fact starts with {start}"));
+        let period = fact.period.as_deref().unwrap();
+        (period.start.clone().unwrap(), period.end.clone().unwrap())
+    };
+    // The item's own title names its month; the heading names the quarter's.
+    assert_eq!(
+        period_of("API 성능"),
+        ("2025-09-01".into(), "2025-09-30".into())
+    );
+    assert_eq!(
+        period_of("개인정보"),
+        ("2025-07-01".into(), "2025-09-30".into())
+    );
+    // Outside the heading, the document's year.
+    assert_eq!(
+        period_of("작게"),
+        ("2025-01-01".into(), "2025-12-31".into())
+    );
+}
