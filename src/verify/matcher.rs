@@ -168,6 +168,179 @@ struct Index<'a> {
     operand_candidates: Vec<Vec<Ranked>>,
     value_candidates: Vec<Vec<Ranked>>,
     contexts: FastMap<u32, FactContext>,
+    /// Built on first use, shared with each decision.
+    projects: Option<std::rc::Rc<ProjectNames>>,
+}
+
+/// Words that name no project in particular (`결제 서비스 구축`: only 결제
+/// says which).
+const GENERIC_PROJECT_WORDS: &[&str] = &[
+    "서비스",
+    "시스템",
+    "개발",
+    "개선",
+    "구축",
+    "기능",
+    "관리",
+    "서버",
+    "프로젝트",
+    "연동",
+    "도입",
+    "적용",
+    "작업",
+    "신규",
+    "api",
+];
+
+/// The titles of the projects the facts belong to, with their words, to
+/// tell which project a claim names: a bullet under `## ATM 입/출금` is not
+/// supported by the `가상 계좌` project's `3초`.
+struct ProjectNames {
+    /// Each distinct title's words (two letters or more, no digits, not generic).
+    titles: Vec<(std::sync::Arc<str>, Vec<String>)>,
+    /// The titles (indices) that have each word.
+    by_word: FastMap<String, Vec<usize>>,
+}
+
+impl ProjectNames {
+    fn of(facts: &[Fact]) -> ProjectNames {
+        let mut titles: Vec<(std::sync::Arc<str>, Vec<String>)> = Vec::new();
+        let mut seen: FastMap<&str, ()> = FastMap::default();
+        let mut previous: Option<&std::sync::Arc<str>> = None;
+        for project in facts.iter().filter_map(|fact| fact.project.as_ref()) {
+            if previous.is_some_and(|known| std::sync::Arc::ptr_eq(known, project)) {
+                continue;
+            }
+            previous = Some(project);
+            if seen.insert(project.as_ref(), ()).is_some() {
+                continue;
+            }
+            titles.push((std::sync::Arc::clone(project), title_words(project)));
+        }
+        let mut by_word: FastMap<String, Vec<usize>> = FastMap::default();
+        for (index, (_, words)) in titles.iter().enumerate() {
+            for word in words {
+                by_word.entry(word.clone()).or_default().push(index);
+            }
+        }
+        ProjectNames { titles, by_word }
+    }
+
+    /// The words of the facts of the project of fact `fact_index` in its
+    /// document (sorted, for lookups). A document's facts are contiguous.
+    fn vocabulary(facts: &[Fact], fact_index: usize) -> Vec<String> {
+        let fact = &facts[fact_index];
+        let same_place = |other: &Fact| {
+            std::sync::Arc::ptr_eq(&other.source.path, &fact.source.path)
+                || other.source.path == fact.source.path
+        };
+        let first = facts[..fact_index]
+            .iter()
+            .rposition(|other| !same_place(other))
+            .map_or(0, |position| position + 1);
+        let last = facts[fact_index..]
+            .iter()
+            .position(|other| !same_place(other))
+            .map_or(facts.len(), |position| fact_index + position);
+        let mut words: Vec<String> = Vec::new();
+        for other in facts[first..last]
+            .iter()
+            .filter(|other| other.project == fact.project)
+        {
+            for_each_word(&other.text, |word| words.push(word.to_lowercase()));
+        }
+        words.sort();
+        words.dedup();
+        words
+    }
+
+    /// The titles the claim's words name: half or more of a title's words,
+    /// one of them that title's own only. Indices into `titles`.
+    fn named_titles(&self, claim_words: &[String]) -> Vec<usize> {
+        // Only a title with a word of its own among the claim's can be named.
+        let mut named: Vec<usize> = claim_words
+            .iter()
+            .filter_map(|word| match self.by_word.get(word).map(Vec::as_slice) {
+                Some([only]) => Some(*only),
+                _ => None,
+            })
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        named.retain(|index| {
+            self.titles
+                .get(*index)
+                .is_some_and(|(_, words)| self.names(words, claim_words))
+        });
+        named
+    }
+
+    fn names(&self, words: &[String], claim_words: &[String]) -> bool {
+        let named = words
+            .iter()
+            .filter(|word| claim_words.contains(word))
+            .count();
+        let distinctive = words.iter().any(|word| {
+            claim_words.contains(word)
+                && self
+                    .by_word
+                    .get(word)
+                    .is_some_and(|titles| titles.len() == 1)
+        });
+        !words.is_empty() && distinctive && named * 2 >= words.len()
+    }
+
+    /// Whether the claim's words name another project (one of `named`, see
+    /// [`Self::named_titles`]) rather than the one of fact `fact_index`:
+    /// they name none of its title's words, and still name the other once
+    /// the words the project's own facts use are set aside (`대외 서버` in a
+    /// 가상 계좌 fact points to no other project).
+    fn names_another(
+        &self,
+        facts: &[Fact],
+        fact_index: usize,
+        claim_words: &[String],
+        named: &[usize],
+    ) -> bool {
+        let Some(project) = facts[fact_index].project.as_deref() else {
+            return false;
+        };
+        let others: Vec<&Vec<String>> = named
+            .iter()
+            .filter_map(|index| self.titles.get(*index))
+            .filter(|(title, _)| title.as_ref() != project)
+            .map(|(_, words)| words)
+            .collect();
+        if others.is_empty()
+            || title_words(project)
+                .iter()
+                .any(|word| claim_words.contains(word))
+        {
+            return false;
+        }
+        let vocabulary = Self::vocabulary(facts, fact_index);
+        let claim_words: Vec<String> = claim_words
+            .iter()
+            .filter(|word| vocabulary.binary_search(word).is_err())
+            .cloned()
+            .collect();
+        others.iter().any(|words| self.names(words, &claim_words))
+    }
+}
+
+fn title_words(title: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for_each_word(&clean_label(title), |word| {
+        let word = word.to_lowercase();
+        if word.chars().count() >= 2
+            && !word.chars().any(|c| c.is_ascii_digit())
+            && !GENERIC_PROJECT_WORDS.contains(&word.as_str())
+            && !words.contains(&word)
+        {
+            words.push(word);
+        }
+    });
+    words
 }
 
 /// The value window of a claim: any source value outside it cannot be
@@ -555,6 +728,7 @@ impl<'a> Index<'a> {
             operand_candidates: operand_heaps.into_iter().map(into_sorted).collect(),
             value_candidates: value_heaps.into_iter().map(into_sorted).collect(),
             contexts: FastMap::default(),
+            projects: None,
         }
     }
 
@@ -1008,8 +1182,21 @@ fn decide(
     // (`API 성능 최적화 (9월): 월간 최다 커밋(69개)` is no `10월` claim).
     let claim_years = own_years_in(&site.sentence);
     let claim_months = own_months_in(&site.sentence);
+    let mut claim_words: Vec<String> = Vec::new();
+    for_each_word(&site.sentence, |word| claim_words.push(word.to_lowercase()));
+    let facts = index.facts;
+    let projects = std::rc::Rc::clone(
+        index
+            .projects
+            .get_or_insert_with(|| std::rc::Rc::new(ProjectNames::of(facts))),
+    );
+    let named_titles = projects.named_titles(&claim_words);
+    let other_project = |fact_index: u32| {
+        !named_titles.is_empty()
+            && projects.names_another(facts, fact_index as usize, &claim_words, &named_titles)
+    };
     let other_year = |fact_index: u32| {
-        let fact = &index.facts[fact_index as usize];
+        let fact = &facts[fact_index as usize];
         let years = !claim_years.is_empty()
             && fact_years(fact).is_some_and(|(first, last)| {
                 !claim_years.iter().any(|year| (first..=last).contains(year))
@@ -1022,15 +1209,16 @@ fn decide(
             });
         years || months
     };
+    let elsewhere = |fact_index: u32| other_year(fact_index) || other_project(fact_index);
     let elsewhen = best(
         &scored
             .iter()
-            .filter(|item| other_year(item.fact))
+            .filter(|item| elsewhere(item.fact))
             .copied()
             .collect::<Vec<_>>(),
         true,
     );
-    scored.retain(|item| item.comparison != Comparison::Admitted || !other_year(item.fact));
+    scored.retain(|item| item.comparison != Comparison::Admitted || !elsewhere(item.fact));
 
     if let Some(notes) = notes.as_mut() {
         let mut ranked = scored.clone();
@@ -1239,7 +1427,7 @@ fn decide(
     let weak = weak_facts.iter().map(|fact| (*fact, true));
     let facts = index.facts;
     for (rank, (fact_index, weak)) in strong.chain(weak).enumerate() {
-        if other_year(fact_index) {
+        if elsewhere(fact_index) {
             continue;
         }
         let fact = &facts[fact_index as usize];
@@ -1321,7 +1509,7 @@ fn decide(
         }
         if let Some(note) = elsewhen
             .filter(|item| best_equal.is_none_or(|equal| item.score > equal.score))
-            .and_then(|item| stated_for_year(index.facts, item, claim_quantity))
+            .and_then(|item| stated_elsewhere(facts, item, claim_quantity, other_year(item.fact)))
         {
             reason.push_str("; ");
             reason.push_str(&note);
@@ -1342,7 +1530,7 @@ fn decide(
     };
     if let Some(note) = elsewhen
         .filter(|item| best_equal.is_none_or(|equal| item.score > equal.score))
-        .and_then(|item| stated_for_year(index.facts, item, claim_quantity))
+        .and_then(|item| stated_elsewhere(facts, item, claim_quantity, other_year(item.fact)))
     {
         reason.push_str("; ");
         reason.push_str(&note);
@@ -1382,13 +1570,22 @@ fn reversed_change(facts: &[Fact], supporter: Scored, site: &Site) -> Option<Str
 }
 
 /// `69개 is stated for 2025.09 (path:line), not the time the sentence names`.
-fn stated_for_year(
+fn stated_elsewhere(
     facts: &[Fact],
     item: Scored,
     claim: &crate::quantity::Quantity,
+    moved_in_time: bool,
 ) -> Option<String> {
     let fact = &facts[item.fact as usize];
-    let (first, last) = fact_years(fact)?;
+    let Some((first, last)) = fact_years(fact).filter(|_| moved_in_time) else {
+        return fact.project.as_deref().map(|project| {
+            format!(
+                "{} is stated for the project `{project}` ({}), not the one the claim names",
+                claim.surface,
+                describe(fact)
+            )
+        });
+    };
     let when = match (fact_months(fact), first == last) {
         (Some((from, to)), true) if from == to => format!("{first}.{from:02}"),
         (Some((from, to)), true) => format!("{first}.{from:02}~{first}.{to:02}"),
