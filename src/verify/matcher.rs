@@ -1274,8 +1274,7 @@ fn decide(
     let mut supporter: Option<Scored> = None;
     let mut referent: Option<Scored> = None;
     if let Some(aligned) = index.aligned(claim_index, site, &candidates) {
-        let stated_elsewhen =
-            aligned.comparison == Comparison::Admitted && other_year(aligned.fact);
+        let stated_elsewhen = aligned.comparison == Comparison::Admitted && elsewhere(aligned.fact);
         if aligned.score >= SUPPORT_FLOOR
             && aligned.score + margin >= equal_score.max(other_score)
             && !stated_elsewhen
