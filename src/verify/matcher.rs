@@ -859,12 +859,19 @@ impl<'a> Index<'a> {
     }
 }
 
+/// Both ends of a fact's period (`2025-12-01`, `2025-12-12`), when known.
+fn period_ends(fact: &Fact) -> Option<(&str, &str)> {
+    fact.period.as_deref().and_then(ends)
+}
+
+fn ends(period: &Period) -> Option<(&str, &str)> {
+    Some((period.start.as_deref()?, period.end.as_deref()?))
+}
+
 /// The month of a fact whose period lies within one month (a weekly
 /// retrospective, a table row of a month), so that `12월` finds it.
 fn single_month(fact: &Fact) -> Option<u32> {
-    let period = fact.period.as_ref()?;
-    let start = period.start.as_deref()?;
-    let end = period.end.as_deref()?;
+    let (start, end) = period_ends(fact)?;
     if start.get(..7)? != end.get(..7)? {
         return None;
     }
@@ -879,8 +886,7 @@ const WEEK_ORDINALS: [&str; 5] = ["첫째", "둘째", "셋째", "넷째", "다�
 /// 2025-12-01 ~ 2025-12-12 is `12월 첫째~둘째 주`, which a month's table row
 /// (`12월 | 71 | 13`) is not.
 fn weeks_of_month(period: &Period) -> Option<(u32, u32)> {
-    let start = period.start.as_deref()?;
-    let end = period.end.as_deref()?;
+    let (start, end) = ends(period)?;
     if start.get(..7)? != end.get(..7)? {
         return None;
     }
@@ -1004,9 +1010,7 @@ impl Index<'_> {
 /// First and last month of a fact's period when it lies within one year and
 /// is shorter than it (a month's table row, a project marked `(9월)`).
 fn fact_months(fact: &Fact) -> Option<(u32, u32)> {
-    let period = fact.period.as_ref()?;
-    let start = period.start.as_deref()?;
-    let end = period.end.as_deref()?;
+    let (start, end) = period_ends(fact)?;
     if start.get(..4)? != end.get(..4)? {
         return None;
     }
@@ -1017,9 +1021,9 @@ fn fact_months(fact: &Fact) -> Option<(u32, u32)> {
 
 /// First and last year of a fact's period, when both ends are known.
 fn fact_years(fact: &Fact) -> Option<(i32, i32)> {
-    let period = fact.period.as_ref()?;
-    let first: i32 = period.start.as_deref()?.get(..4)?.parse().ok()?;
-    let last: i32 = period.end.as_deref()?.get(..4)?.parse().ok()?;
+    let (start, end) = period_ends(fact)?;
+    let first: i32 = start.get(..4)?.parse().ok()?;
+    let last: i32 = end.get(..4)?.parse().ok()?;
     Some((first, last))
 }
 
