@@ -909,14 +909,25 @@ fn is_generic_title(text: &str) -> bool {
         .any(|generic| text.trim() == *generic)
 }
 
-/// The title a fact's text opens with, before a colon within its first 40
-/// characters: `API 성능 최적화 (9월)` of `API 성능 최적화 (9월): 월간 최다 커밋`.
+/// The title a fact's text opens with, before a colon within its first 120
+/// bytes (about 40 Hangul letters): `API 성능 최적화 (9월)` of
+/// `API 성능 최적화 (9월): 월간 최다 커밋`. Searched byte-wise: this runs for
+/// every fact of a retrospective.
 fn inline_title(text: &str) -> Option<&str> {
-    let (colon, _) = text
-        .char_indices()
-        .take(40)
-        .find(|&(_, c)| c == ':' || c == '：')?;
-    Some(&text[..colon])
+    const FULLWIDTH_COLON: &[u8] = "：".as_bytes();
+    let bytes = &text.as_bytes()[..text.len().min(120)];
+    let mut from = 0;
+    loop {
+        // `：` starts with 0xEF, a byte few Hangul letters have.
+        let found = from
+            + bytes[from..]
+                .iter()
+                .position(|&byte| byte == b':' || byte == FULLWIDTH_COLON[0])?;
+        if bytes[found] == b':' || bytes[found..].starts_with(FULLWIDTH_COLON) {
+            return text.get(..found);
+        }
+        from = found + 1;
+    }
 }
 
 /// `원인: 캐싱된 …` or `성과: …` → the label's role.
@@ -1035,6 +1046,18 @@ fn split_names(header: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_titles_end_at_the_first_colon_near_the_start() {
+        assert_eq!(
+            inline_title("API 성능 최적화 (9월): 월간 최다 커밋(69개) 달성"),
+            Some("API 성능 최적화 (9월)")
+        );
+        assert_eq!(inline_title("성과：처리량 17배"), Some("성과"));
+        assert_eq!(inline_title("콜론이 없는 문장"), None);
+        let late = format!("{}: 끝", "가".repeat(50));
+        assert_eq!(inline_title(&late), None);
+    }
 
     #[test]
     fn periods_parse() {
