@@ -185,13 +185,7 @@ fn is_transition(a: &Operand<'_>, b: &Operand<'_>) -> bool {
 /// table cells at all: the `17` commits and `30` issues of one month are not
 /// a part and its whole.
 fn same_column(a: &Quantity, b: &Quantity) -> bool {
-    let column = |quantity: &Quantity| {
-        quantity
-            .label
-            .as_deref()
-            .and_then(|label| label.split(" · ").nth(1).map(str::to_string))
-    };
-    column(a) == column(b)
+    super::features::label_column(a) == super::features::label_column(b)
 }
 
 /// Words of a table row key that name no metric of their own: `총 커밋` and

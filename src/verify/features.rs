@@ -606,6 +606,16 @@ pub(crate) fn clean_label(label: &str) -> String {
     out
 }
 
+/// The column header of a table cell's quantity: `커밋 (BE+FE)` of a label
+/// `2월 · 커밋 (BE+FE) · BE`. `None` for a value that is not a cell with a
+/// row key.
+pub(crate) fn label_column(quantity: &crate::quantity::Quantity) -> Option<&str> {
+    quantity
+        .label
+        .as_deref()
+        .and_then(|label| label.split(" · ").nth(1))
+}
+
 /// The parts a split table column names and the one a quantity is:
 /// `2월 · 커밋 (BE+FE) · BE` → (`[be, fe]`, `Some(be)`), `2월 · 커밋 (BE+FE)`
 /// → (`[be, fe]`, `None`): the whole. Lower-cased; no parts, no split.

@@ -19,8 +19,8 @@ use crate::quantity::TransitionRole;
 use super::derive::{derive, metric_words, Cues, Operand};
 use super::draft::Site;
 use super::features::{
-    clean_label, for_each_feature, for_each_word, own_months_in, own_years_in, table_parts,
-    year_feature, Bag, Dictionary, FastMap, Feature, TokenizedText,
+    clean_label, for_each_feature, for_each_word, label_column, own_months_in, own_years_in,
+    table_parts, year_feature, Bag, Dictionary, FastMap, Feature, TokenizedText,
 };
 use super::tolerance::{compare, same_digits_other_unit, written, Comparison, Stated};
 use super::{Claim, Family, SourceRef, Status};
@@ -1682,15 +1682,9 @@ fn names_another_column(fact: &Fact, quantity_index: usize, site: &Site) -> bool
     let Some(own) = metric_words(quantity) else {
         return false;
     };
-    fn column(quantity: &crate::quantity::Quantity) -> Option<&str> {
-        quantity
-            .label
-            .as_deref()
-            .and_then(|label| label.split(" · ").nth(1))
-    }
     let mut others: Vec<String> = Vec::new();
     for sibling in &fact.quantities {
-        if column(sibling) == column(quantity) {
+        if label_column(sibling) == label_column(quantity) {
             continue;
         }
         if let Some(words) = metric_words(sibling) {
