@@ -871,11 +871,7 @@ fn ends(period: &Period) -> Option<(&str, &str)> {
 /// The month of a fact whose period lies within one month (a weekly
 /// retrospective, a table row of a month), so that `12월` finds it.
 fn single_month(fact: &Fact) -> Option<u32> {
-    let (start, end) = period_ends(fact)?;
-    if start.get(..7)? != end.get(..7)? {
-        return None;
-    }
-    start.get(5..7)?.parse().ok()
+    fact_months(fact).and_then(|(first, last)| (first == last).then_some(first))
 }
 
 /// `첫째 주` … `다섯째 주`: the weeks of a month as drafts name them.
