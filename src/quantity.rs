@@ -348,6 +348,15 @@ pub(crate) fn skip_after_qualifier(text: &str) -> &str {
         .unwrap_or(text)
 }
 
+/// Whether what follows a quantity names it as the value reached: `로`,
+/// `으로`, past a qualifier (` 이내로`, `내로`); not `로서`, `로써`.
+pub(crate) fn names_value_reached(after: &str) -> bool {
+    let rest = skip_after_qualifier(after).trim_start();
+    let rest = rest.strip_prefix('내').unwrap_or(rest);
+    let rest = rest.strip_prefix('으').unwrap_or(rest);
+    rest.starts_with('로') && !rest.starts_with("로서") && !rest.starts_with("로써")
+}
+
 /// Qualifiers written before a quantity.
 const BEFORE_QUALIFIERS: &[(&str, Qualifier)] = &[
     ("대략", Qualifier::About),
@@ -1697,6 +1706,17 @@ impl<'a> Scanner<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_reached_is_named_by_ro() {
+        for after in ["로 개선", " 이내로", "내로 응답될", "으로 단축", " 이하로"]
+        {
+            assert!(names_value_reached(after), "{after}");
+        }
+        for after in ["까지 넘었던", "에서", "로서", " 개선", "내부", ""] {
+            assert!(!names_value_reached(after), "{after}");
+        }
+    }
 
     /// (surface, value, unit, qualifier)
     type Row = (&'static str, f64, &'static str, Option<Qualifier>);

@@ -56,6 +56,8 @@ pub(crate) struct Site {
     /// The number is a level reached (`3분의 1로`, `1/3 수준`), not the
     /// size of a change (`3분의 1 감소`).
     pub level: bool,
+    /// The number is named as the value reached (`33ms 이내로`, `3개로`).
+    pub reached: bool,
 }
 
 /// Whether the words right after a number (past a qualifier such as
@@ -335,6 +337,7 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                         context,
                         partner,
                         level: false,
+                        reached: false,
                         bare: false,
                         in_table: true,
                         lead: Vec::new(),
@@ -399,6 +402,7 @@ fn add_text_sites(
             .cloned();
         let sentence = sentence_around(text, quantity.start);
         let level = is_level(text.get(quantity.end..).unwrap_or(""));
+        let reached = crate::quantity::names_value_reached(text.get(quantity.end..).unwrap_or(""));
         let lead = tokenized.lead_words(text, &masked, (quantity.start, quantity.end));
         let trail = tokenized.trail_words(text, &masked, (quantity.start, quantity.end));
         let mut years = merge_years(heading_years, &years_in(&sentence));
@@ -415,6 +419,7 @@ fn add_text_sites(
             lead,
             trail,
             level,
+            reached,
             partner,
             bare,
             in_table: false,

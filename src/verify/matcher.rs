@@ -928,12 +928,13 @@ impl Index<'_> {
 
     /// For a claim that is one end of a stated change whose other end (the
     /// partner) matches one end of a change stated in a fact: that fact's
-    /// other end, scored against the claim.
-    fn aligned(&mut self, claim: usize, site: &Site, candidates: &[u32]) -> Option<Scored> {
+    /// other end, scored against the claim, and whether the fact states the
+    /// pair as a change (`9개에서 3개로`) rather than side by side.
+    fn aligned(&mut self, claim: usize, site: &Site, candidates: &[u32]) -> Option<(Scored, bool)> {
         let partner = site.partner.as_ref()?;
         let role = site.quantity.transition?.role;
         let family = Family::of(&site.quantity);
-        let mut found: Option<Scored> = None;
+        let mut found: Option<(Scored, bool)> = None;
         for &fact_index in candidates {
             let fact = &self.facts[fact_index as usize];
             for (partner_index, stated_partner) in fact.quantities.iter().enumerate() {
@@ -989,18 +990,43 @@ impl Index<'_> {
                 let score = self
                     .similarity(claim, fact_index, other)
                     .max(self.similarity(claim, fact_index, partner_index));
-                if found.is_none_or(|best| score > best.score) {
-                    found = Some(Scored {
+                if found.is_none_or(|(best, _)| score > best.score) {
+                    let scored = Scored {
                         fact: fact_index,
                         quantity: other,
                         score,
                         comparison,
-                    });
+                    };
+                    found = Some((scored, stated_partner.transition.is_some()));
                 }
             }
         }
         found
     }
+}
+
+/// The one quantity of `family` that `fact` names as the value a change
+/// reached: the end of a stated change (`9개에서 3개로`, `463→508`) or a
+/// number followed by `로` (`33ms내로`). `None` unless the fact speaks of a
+/// change and names exactly one.
+fn reached_value(fact: &Fact, family: Family) -> Option<usize> {
+    if fact.kind == FactKind::TableRow || !Cues::of(&fact.text).change {
+        return None;
+    }
+    let mut reached = fact
+        .quantities
+        .iter()
+        .enumerate()
+        .filter(|(_, quantity)| Family::of(quantity) == family)
+        .filter(|(_, quantity)| match quantity.transition {
+            Some(transition) => transition.role == TransitionRole::To,
+            None => {
+                crate::quantity::names_value_reached(fact.text.get(quantity.end..).unwrap_or(""))
+            }
+        })
+        .map(|(index, _)| index);
+    let first = reached.next()?;
+    reached.next().is_none().then_some(first)
 }
 
 /// First and last month of a fact's period when it lies within one year and
@@ -1273,10 +1299,15 @@ fn decide(
     // `9개에서 3개로`, the fact's other end (9개) is what the claim's 10개 is about.
     let mut supporter: Option<Scored> = None;
     let mut referent: Option<Scored> = None;
-    if let Some(aligned) = index.aligned(claim_index, site, &candidates) {
+    if let Some((aligned, as_change)) = index.aligned(claim_index, site, &candidates) {
         let stated_elsewhen = aligned.comparison == Comparison::Admitted && elsewhere(aligned.fact);
+        // Both values of the claim's change and its direction, stated as a
+        // change in one fact (`9개에서 3개로` against `9개에서 3개로 감소`),
+        // seldom coincide: that fact is the referent however near the words
+        // of some other value sit.
+        let end_to_end = as_change && aligned.comparison == Comparison::Admitted;
         if aligned.score >= SUPPORT_FLOOR
-            && aligned.score + margin >= equal_score.max(other_score)
+            && (end_to_end || aligned.score + margin >= equal_score.max(other_score))
             && !stated_elsewhen
         {
             if aligned.comparison == Comparison::Admitted {
@@ -1304,10 +1335,55 @@ fn decide(
 
     // Two rows of key/value tables (`월 평균 커밋 | 41개`, `월 평균 이슈 | 44개`):
     // the row key the claim's own clause names says which one it is about.
-    let mut keyed = false;
+    // Set when the claim's own words name its referent: it is then not derived.
+    let mut named_referent = false;
     if supporter.is_none() && referent.is_none() {
         referent = row_key_choice(index.facts, site, best_equal, best_other);
-        keyed = referent.is_some();
+        named_referent = referent.is_some();
+    }
+
+    // A claim that names its number as the value a change reached (`33ms
+    // 이내로 개선`, `9개로 감소`) is about the value its fact names so, when the
+    // fact speaks of a change and names one such value of the claim's kind:
+    // the end of a stated change or a number followed by `로`. Against
+    // `기존 메인페이지가 최대 600ms까지 넘었던 부분을 33ms내로 … 개선`, 33ms is
+    // supported even where the words of 600ms sit nearer the claim's, and
+    // `600ms 이내로 개선` is a mismatch. (Without a change, `로` only closes a
+    // list: `만료 시간은 2초, 재시도 1초로 처리`.)
+    let mut reached_reason: Option<String> = None;
+    if supporter.is_none()
+        && referent.is_none()
+        && site.reached
+        && site.partner.is_none()
+        && Cues::of(&site.sentence).change
+    {
+        let top_fact = if other_score > equal_score {
+            best_other.map(|other| other.fact)
+        } else {
+            best_equal.map(|equal| equal.fact)
+        };
+        if let Some(equal) =
+            best_equal.filter(|equal| equal.score >= SUPPORT_FLOOR && Some(equal.fact) == top_fact)
+        {
+            let fact = &index.facts[equal.fact as usize];
+            match reached_value(fact, family) {
+                Some(reached) if reached == equal.quantity => supporter = Some(equal),
+                Some(reached) => {
+                    referent = Some(Scored {
+                        quantity: reached,
+                        comparison: Comparison::Different,
+                        ..equal
+                    });
+                    named_referent = true;
+                    reached_reason = Some(format!(
+                        "the source's change reached {}, not {}",
+                        with_qualifier(&fact.quantities[reached]),
+                        claim_quantity.surface
+                    ));
+                }
+                None => {}
+            }
+        }
     }
 
     // Supported: an admitted value about the same thing, as similar as any other value.
@@ -1465,8 +1541,9 @@ fn decide(
     // A value stated as one end of a change (`2시간에서 40분으로`) is stated,
     // not computed: it is not derived. Nor is one whose clause names the row
     // of a table that states another value (`월 평균 커밋 13개` against
-    // `월 평균 커밋 | 42개`): 152 이슈 / 12개월 says nothing about it.
-    let derivation = if site.partner.is_some() || keyed {
+    // `월 평균 커밋 | 42개`): 152 이슈 / 12개월 says nothing about it. Nor a
+    // value named as reached (`600ms 이내로 개선`) where the fact reached another.
+    let derivation = if site.partner.is_some() || named_referent {
         None
     } else {
         let mut cues = Cues::of(&site.sentence);
@@ -1488,7 +1565,10 @@ fn decide(
     if let Some(referent) = referent.or(best_other.filter(|item| item.score >= MISMATCH_FLOOR)) {
         let fact = &index.facts[referent.fact as usize];
         let stated = &fact.quantities[referent.quantity];
-        let mut reason = if referent.comparison == Comparison::Conflict {
+        let reached = reached_reason.is_some();
+        let mut reason = if let Some(reason) = reached_reason {
+            reason
+        } else if referent.comparison == Comparison::Conflict {
             format!(
                 "the source bounds it the other way: {}",
                 with_qualifier(stated)
@@ -1498,7 +1578,7 @@ fn decide(
         } else {
             format!("the source states {} for this", with_qualifier(stated))
         };
-        if let Some(elsewhere) = best_equal {
+        if let Some(elsewhere) = best_equal.filter(|_| !reached) {
             let other_fact = &index.facts[elsewhere.fact as usize];
             reason.push_str(&format!(
                 "; {} is stated about something else ({})",
