@@ -198,28 +198,28 @@ fn check_splits(facts: &[Fact], found: &mut Vec<Inconsistency>) {
 }
 
 /// A table of the sources: consecutive table-row facts of one section.
-struct Table {
+pub(crate) struct Table {
     path: String,
-    heading_path: Vec<String>,
-    rows: Vec<usize>,
-    columns: Vec<Column>,
+    pub heading_path: Vec<String>,
+    pub rows: Vec<usize>,
+    pub columns: Vec<Column>,
 }
 
 /// One numeric column (or one part of a split column, `커밋 (BE+FE) · BE`).
-struct Column {
+pub(crate) struct Column {
     /// The header as labelled (`커밋 (BE+FE) · BE`).
-    name: String,
+    pub name: String,
     /// Subject words of the header (`커밋`).
-    terms: Vec<String>,
+    pub terms: Vec<String>,
     /// The part (`BE`), for a part column.
-    part: Option<String>,
+    pub part: Option<String>,
     /// The parts of the whole column, for a whole split column.
-    part_names: Vec<String>,
+    pub part_names: Vec<String>,
     /// (fact index, quantity index) of each numeric cell.
-    cells: Vec<(usize, usize)>,
+    pub cells: Vec<(usize, usize)>,
 }
 
-fn row_key(fact: &Fact) -> &str {
+pub(crate) fn row_key(fact: &Fact) -> &str {
     fact.text.split(" | ").next().unwrap_or("").trim()
 }
 
@@ -249,7 +249,7 @@ fn header_terms(header: &str) -> Vec<String> {
         .collect()
 }
 
-fn find_tables(facts: &[Fact]) -> Vec<Table> {
+pub(crate) fn find_tables(facts: &[Fact]) -> Vec<Table> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (index, fact) in facts.iter().enumerate() {
         if fact.kind != FactKind::TableRow {

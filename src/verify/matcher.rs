@@ -16,12 +16,14 @@ use crate::config::fold_name;
 use crate::facts::{role_of_label, Fact, FactKind, Period};
 use crate::quantity::TransitionRole;
 
+use super::check::{find_tables, Table};
 use super::derive::{derive, metric_words, Cues, Operand};
 use super::draft::Site;
 use super::features::{
     clean_label, for_each_feature, for_each_word, label_column, own_months_in, own_years_in,
     table_parts, year_feature, Bag, Dictionary, FastMap, Feature, TokenizedText,
 };
+use super::span;
 use super::tolerance::{compare, same_digits_other_unit, written, Comparison, Stated};
 use super::{Claim, Family, SourceRef, Status};
 
@@ -170,6 +172,8 @@ struct Index<'a> {
     contexts: FastMap<u32, FactContext>,
     /// Built on first use, shared with each decision.
     projects: Option<std::rc::Rc<ProjectNames>>,
+    /// The series tables of the facts, built on first use.
+    tables: Option<std::rc::Rc<Vec<Table>>>,
 }
 
 /// Words that name no project in particular (`결제 서비스 구축`: only 결제
@@ -729,6 +733,7 @@ impl<'a> Index<'a> {
             value_candidates: value_heaps.into_iter().map(into_sorted).collect(),
             contexts: FastMap::default(),
             projects: None,
+            tables: None,
         }
     }
 
@@ -1003,6 +1008,38 @@ impl Index<'_> {
         }
         found
     }
+}
+
+/// The total of a monthly table's column over the span of months the
+/// claim's sentence names, when the claim's clause names the column.
+fn span_total_for(index: &mut Index<'_>, site: &Site) -> Option<span::SpanTotal> {
+    let span = span::named_span(&site.sentence)?;
+    let cues = Cues::of(&site.sentence);
+    if site.partner.is_some()
+        || site.in_table
+        || cues.change
+        || cues.share
+        || Family::of(&site.quantity) != Family::Count
+    {
+        return None;
+    }
+    let facts = index.facts;
+    let tables = std::rc::Rc::clone(
+        index
+            .tables
+            .get_or_insert_with(|| std::rc::Rc::new(find_tables(facts))),
+    );
+    let near: Vec<String> = site.lead.iter().chain(site.trail.iter()).cloned().collect();
+    let mut words: Vec<String> = Vec::new();
+    for_each_word(&site.sentence, |word| words.push(word.to_lowercase()));
+    let claim = span::SpanClaim {
+        span,
+        near: &near,
+        words: &words,
+        years: &own_years_in(&site.sentence),
+        average: cues.average,
+    };
+    span::span_total(facts, &tables, &claim, fact_years)
 }
 
 /// The one quantity of `family` that `fact` names as the value a change
@@ -1407,6 +1444,34 @@ fn decide(
                     None => supporter = Some(equal),
                 }
             }
+        }
+    }
+
+    // A claim about a span of months (`2025년 상반기 커밋 217개`): the column
+    // its clause names, added up over the span, decides, unless a fact
+    // outside the table states the value. A month's own row does not
+    // support it (`상반기 커밋 59개`, January's).
+    if let Some(total) = span_total_for(index, site) {
+        let from_row = supporter.is_some_and(|item| total.rows.contains(&(item.fact as usize)));
+        if supporter.is_none() || from_row {
+            let sources = total
+                .rows
+                .iter()
+                .take(3)
+                .map(|row| SourceRef::of(&index.facts[*row]));
+            claim.sources = sources.collect();
+            if compare(claim_quantity, Stated::computed(total.value)) == Comparison::Admitted {
+                claim.status = Status::Derived;
+                claim.derivation = Some(total.expression);
+            } else {
+                claim.status = Status::Mismatch;
+                claim.sources.truncate(1);
+                claim.reason = Some(format!(
+                    "the `{}` column over {} gives {}",
+                    total.column, total.months, total.expression
+                ));
+            }
+            return claim;
         }
     }
 

@@ -11,8 +11,9 @@
 //!   (value and unit after normalisation: `1.8초` = `1800ms`, `41만 건` =
 //!   `410000건`, `2시간 30분` = `150분`);
 //! - **derived**: it follows from quantities of the facts about the same thing
-//!   (percent change, ratio, difference, sum, share, average); the arithmetic
-//!   is shown: `(600-33)/600 = 94.5%`;
+//!   (percent change, ratio, difference, sum, share, average, a monthly
+//!   table's column over the span a sentence names: `상반기`, see `span`);
+//!   the arithmetic is shown: `(600-33)/600 = 94.5%`;
 //! - **mismatch**: the facts about the same thing state a different value (or
 //!   unit, or bound);
 //! - **unsupported**: nothing in the company's facts states or derives it.
@@ -54,6 +55,7 @@ mod derive;
 mod draft;
 mod features;
 mod matcher;
+mod span;
 mod tolerance;
 
 use serde::{Deserialize, Serialize};
