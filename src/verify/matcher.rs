@@ -13,10 +13,10 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::config::fold_name;
-use crate::facts::{role_of_label, Fact, FactKind, Period};
+use crate::facts::{month_span, role_of_label, Fact, FactKind, Period};
 use crate::quantity::TransitionRole;
 
-use super::check::{find_tables, Table};
+use super::check::{find_tables, row_key, Table};
 use super::derive::{derive, metric_words, Cues, Operand};
 use super::draft::Site;
 use super::features::{
@@ -1258,6 +1258,30 @@ fn decide(
         !named_titles.is_empty()
             && projects.names_another(facts, fact_index as usize, &claim_words, &named_titles)
     };
+    // A count of a span of months (`1분기 스키마 업데이트 7건`) is not one
+    // the fact states for a longer or another stretch of the year (its
+    // period, `1~10월`), unless the months its text or row key names lie in
+    // the span.
+    let claim_span = span::named_span(&site.sentence).filter(|_| family == Family::Count);
+    let other_span = |fact: &Fact| {
+        let Some((from, to)) = claim_span else {
+            return false;
+        };
+        let Some((first, last)) = fact_months(fact) else {
+            return false;
+        };
+        if from <= first && last <= to {
+            return false;
+        }
+        let key_span = (fact.kind == FactKind::TableRow)
+            .then(|| span::named_span(row_key(fact)).or_else(|| month_span(row_key(fact))))
+            .flatten();
+        if key_span.is_some_and(|(first, last)| from <= first && last <= to) {
+            return false;
+        }
+        let named = own_months_in(&fact.text);
+        named.is_empty() || named.iter().any(|month| !(from..=to).contains(month))
+    };
     let other_year = |fact_index: u32| {
         let fact = &facts[fact_index as usize];
         let years = !claim_years.is_empty()
@@ -1270,7 +1294,7 @@ fn decide(
                     .iter()
                     .any(|month| (first..=last).contains(month))
             });
-        years || months
+        years || months || other_span(fact)
     };
     let elsewhere = |fact_index: u32| other_year(fact_index) || other_project(fact_index);
     let elsewhen = best(
