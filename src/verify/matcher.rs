@@ -1360,6 +1360,7 @@ fn decide(
     // `9개에서 3개로`, the fact's other end (9개) is what the claim's 10개 is about.
     let mut supporter: Option<Scored> = None;
     let mut referent: Option<Scored> = None;
+    let claim_role = site.quantity.transition.map(|transition| transition.role);
     if let Some((aligned, as_change)) = index.aligned(claim_index, site, &candidates) {
         let stated_elsewhen = aligned.comparison == Comparison::Admitted && elsewhere(aligned.fact);
         // Both values of the claim's change and its direction, stated as a
@@ -1367,9 +1368,17 @@ fn decide(
         // seldom coincide: that fact is the referent however near the words
         // of some other value sit.
         let end_to_end = as_change && aligned.comparison == Comparison::Admitted;
+        // Two values of a fact that states no change are paired either way;
+        // the value the fact names as reached (`33ms내로`) says which way, so
+        // `33ms에서 600ms로` is left to the rule of the value reached below.
+        let against_reached = !as_change
+            && reached_value(&index.facts[aligned.fact as usize], family).is_some_and(|reached| {
+                (reached == aligned.quantity) != (claim_role == Some(TransitionRole::To))
+            });
         if aligned.score >= SUPPORT_FLOOR
             && (end_to_end || aligned.score + margin >= equal_score.max(other_score))
             && !stated_elsewhen
+            && !against_reached
         {
             if aligned.comparison == Comparison::Admitted {
                 supporter = Some(aligned);
@@ -1410,12 +1419,16 @@ fn decide(
     // `기존 메인페이지가 최대 600ms까지 넘었던 부분을 33ms내로 … 개선`, 33ms is
     // supported even where the words of 600ms sit nearer the claim's, and
     // `600ms 이내로 개선` is a mismatch. (Without a change, `로` only closes a
-    // list: `만료 시간은 2초, 재시도 1초로 처리`.)
+    // list: `만료 시간은 2초, 재시도 1초로 처리`.) The ends of a claimed change
+    // whose other end matches nothing (`1초에서 33ms로`) are judged alike: the
+    // end (`33ms`) names the value reached; a start that is the value the
+    // source reached (`33ms에서 600ms로`) is a mismatch.
+    let names_reached = site.reached || claim_role == Some(TransitionRole::To);
+    let names_start = claim_role == Some(TransitionRole::From);
     let mut reached_reason: Option<String> = None;
     if supporter.is_none()
         && referent.is_none()
-        && site.reached
-        && site.partner.is_none()
+        && (names_reached || names_start)
         && Cues::of(&site.sentence).change
     {
         let top_fact = if other_score > equal_score {
@@ -1427,9 +1440,26 @@ fn decide(
             best_equal.filter(|equal| equal.score >= SUPPORT_FLOOR && Some(equal.fact) == top_fact)
         {
             let fact = &index.facts[equal.fact as usize];
-            match reached_value(fact, family) {
-                Some(reached) if reached == equal.quantity => supporter = Some(equal),
-                Some(reached) => {
+            // A change claimed against a change stated is matched end to end
+            // above, or found reversed below.
+            let both_changes =
+                claim_role.is_some() && fact.quantities[equal.quantity].transition.is_some();
+            match reached_value(fact, family).filter(|_| !both_changes) {
+                Some(reached) if reached == equal.quantity && names_reached => {
+                    supporter = Some(equal);
+                }
+                Some(reached) if reached == equal.quantity => {
+                    referent = Some(Scored {
+                        comparison: Comparison::Different,
+                        ..equal
+                    });
+                    named_referent = true;
+                    reached_reason = Some(format!(
+                        "the source's change reached {}; it did not start there",
+                        with_qualifier(&fact.quantities[reached])
+                    ));
+                }
+                Some(reached) if names_reached => {
                     referent = Some(Scored {
                         quantity: reached,
                         comparison: Comparison::Different,
@@ -1442,7 +1472,7 @@ fn decide(
                         claim_quantity.surface
                     ));
                 }
-                None => {}
+                _ => {}
             }
         }
     }

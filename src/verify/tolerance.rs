@@ -16,7 +16,9 @@
 //!    rounded half-up to `p`, or — for percentages and ratios, which writers
 //!    also truncate — truncated to `p`: 94.5% admits `94%`, `95%`, `94.5%`,
 //!    not `93%` or `96%`; 18.2배 admits `18배`; 40.5개 admits `41개`, and
-//!    2시간 30분 admits `2시간 30분` and `150분` but not `2시간`.
+//!    2시간 30분 admits `2시간 30분` and `150분` but not `2시간`. An amount
+//!    (a duration, count or size) rounded so may move by a tenth at most:
+//!    1.9초 admits `2초`, 600ms does not admit `1초`.
 //! 4. `약`/`대략`/`가량`/`여` on either side widens this to
 //!    `|x − v| ≤ max(p, r / 2, 3% of v)`, where `r` is the precision including
 //!    the claim's trailing zeros (`약 90%` → 10%, capped at 20% of `v`):
@@ -250,8 +252,18 @@ fn close(
     let steps = source / precision;
     let truncated = steps.floor() * precision;
     let rounded = (steps + 0.5).floor() * precision;
-    equal(claimed, rounded) || (truncation && equal(claimed, truncated))
+    if truncation {
+        return equal(claimed, rounded) || equal(claimed, truncated);
+    }
+    // An amount rounded to a coarse unit moves far (`1초` for 600ms, `2시간`
+    // for 1시간 30분): plainly written, it may move by a tenth at most.
+    equal(claimed, rounded)
+        && (claimed - source).abs() <= AMOUNT_SHARE * claimed.abs().max(source.abs())
 }
+
+/// How far rounding may move a plainly written amount (a duration, count or
+/// size), as a share of it: `2초` for 1.9초, not `1초` for 600ms.
+const AMOUNT_SHARE: f64 = 0.1;
 
 /// The outcome of comparing a claim with one source value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -405,6 +417,23 @@ mod tests {
             transition: None,
             label: None,
         }
+    }
+
+    #[test]
+    fn a_rounded_amount_moves_by_a_tenth_at_most() {
+        let amount = |surface: &str| {
+            let found = crate::quantity::extract_quantities(surface);
+            found.into_iter().next().expect("a quantity")
+        };
+        let admitted = |surface: &str, source: f64| {
+            compare(&amount(surface), Stated::computed(source)) == Comparison::Admitted
+        };
+        assert!(admitted("2초", 1_900.0));
+        assert!(admitted("41만 건", 405_000.0));
+        assert!(!admitted("1초", 600.0));
+        assert!(!admitted("2시간", 5_400_000.0));
+        // `약` widens by rule 4 instead.
+        assert!(admitted("약 1초", 900.0));
     }
 
     #[test]
