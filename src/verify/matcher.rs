@@ -1042,6 +1042,77 @@ fn span_total_for(index: &mut Index<'_>, site: &Site) -> Option<span::SpanTotal>
     span::span_total(facts, &tables, &claim, fact_years)
 }
 
+/// The word written right before a fact's number, past spaces and `(`:
+/// `BE` of `BE 330`, stemmed and lower-cased, with the byte where it starts.
+fn name_before(text: &str, start: usize) -> Option<(String, usize)> {
+    let head = text.get(..start)?.trim_end_matches([' ', '(', '（']);
+    let word_start = head
+        .char_indices()
+        .rev()
+        .take_while(|(_, character)| character.is_alphabetic())
+        .last()
+        .map(|(index, _)| index)?;
+    let stemmed = super::features::stem(&head[word_start..]).to_lowercase();
+    (!stemmed.is_empty()).then_some((stemmed, word_start))
+}
+
+/// The name a value goes by in its fact, as written (`BE`).
+fn written_name(text: &str, name_start: usize, name: &str) -> String {
+    text.get(name_start..)
+        .and_then(|rest| rest.get(..name.len()))
+        .filter(|written| written.to_lowercase() == name)
+        .unwrap_or(name)
+        .to_string()
+}
+
+/// What may stand between two named values set side by side.
+const SIBLING_SEPARATORS: &[&str] = &["+", ",", "/", "vs", "VS", "·", "|", "와", "과"];
+
+/// Values one fact sets side by side under their own names (`BE 330 + FE
+/// 178`, `만료 시간은 2초, 재시도 1초`): a claim whose clause names another
+/// value's name and not that of the value it states (`FE 커밋 330개`) is
+/// about the other one. Returns the reason, naming both.
+fn named_sibling(fact: &Fact, quantity_index: usize, site: &Site) -> Option<String> {
+    let stated = fact.quantities.get(quantity_index)?;
+    let (own, own_start) = name_before(&fact.text, stated.start)?;
+    if site.lead.contains(&own) {
+        return None;
+    }
+    let family = Family::of(stated);
+    let beside = |first_end: usize, name_start: usize| {
+        name_start >= first_end
+            && fact
+                .text
+                .get(first_end..name_start)
+                .is_some_and(|between| SIBLING_SEPARATORS.contains(&between.trim()))
+    };
+    fact.quantities
+        .iter()
+        .enumerate()
+        .filter(|(index, quantity)| *index != quantity_index && Family::of(quantity) == family)
+        .find_map(|(_, quantity)| {
+            let (name, name_start) = name_before(&fact.text, quantity.start)?;
+            let named = name != own
+                && site.lead.contains(&name)
+                && (beside(stated.end, name_start) || beside(quantity.end, own_start));
+            named.then(|| {
+                format!(
+                    "the source states {} for {}; {} is {}'s",
+                    with_qualifier(quantity),
+                    written_name(&fact.text, name_start, &name),
+                    stated.surface,
+                    written_name(&fact.text, own_start, &own)
+                )
+            })
+        })
+}
+
+/// A row of a table keyed by single months (`2월 | 35 (31+4) | 29`).
+fn is_month_row(fact: &Fact) -> bool {
+    fact.kind == FactKind::TableRow
+        && month_span(row_key(fact)).is_some_and(|(first, last)| first == last)
+}
+
 /// The one quantity of `family` that `fact` names as the value a change
 /// reached: the end of a stated change (`9개에서 3개로`, `463→508`) or a
 /// number followed by `로` (`33ms내로`). `None` unless the fact speaks of a
@@ -1306,6 +1377,18 @@ fn decide(
         true,
     );
     scored.retain(|item| item.comparison != Comparison::Admitted || !elsewhere(item.fact));
+    // A count the sentence gives a year but no month, span or monthly cue
+    // (`2025년 BE 커밋 330개`) is the year's: a row of a table of months
+    // (`1월 | 59 (41+18)`) neither supports it nor is what it is about.
+    let whole_year = !claim_years.is_empty()
+        && claim_months.is_empty()
+        && claim_span.is_none()
+        && family == Family::Count
+        && !site.in_table
+        && !Cues::of(&site.sentence).monthly;
+    if whole_year {
+        scored.retain(|item| !is_month_row(&facts[item.fact as usize]));
+    }
 
     if let Some(notes) = notes.as_mut() {
         let mut ranked = scored.clone();
@@ -1558,6 +1641,16 @@ fn decide(
             claim.reason = Some(format!(
                 "the source states the change the other way: {stated}"
             ));
+            return claim;
+        }
+        if let Some(reason) = named_sibling(
+            &index.facts[supporter.fact as usize],
+            supporter.quantity,
+            site,
+        ) {
+            claim.status = Status::Mismatch;
+            claim.sources.truncate(1);
+            claim.reason = Some(reason);
             return claim;
         }
         claim.status = Status::Supported;
