@@ -77,11 +77,20 @@ pub(crate) struct Cues {
     /// Not of the sentence but of the claim: it is a level reached
     /// (`3분의 1로`), not the size of a change (`3분의 1 감소`).
     pub level: bool,
+    /// The sentence says what changed went down (`축소`, `감소`, `단축`) …
+    pub fall: bool,
+    /// … or up (`증가`, `향상`, `늘`).
+    pub rise: bool,
 }
+
+const FALL_WORDS: &[&str] = &[
+    "단축", "감소", "줄", "절감", "하락", "축소", "감축", "낮", "절약", "↓",
+];
+const RISE_WORDS: &[&str] = &["증가", "늘", "상승", "확대", "높", "올려", "올림", "↑"];
 
 const CHANGE_WORDS: &[&str] = &[
     "단축", "감소", "줄", "절감", "하락", "축소", "감축", "개선", "향상", "증가", "늘", "상승",
-    "확대", "빨라", "차이", "낮", "높", "올려", "올림", "절약", "→", "->",
+    "확대", "빨라", "차이", "낮", "높", "올려", "올림", "절약", "→", "->", "↓", "↑",
 ];
 const SUM_WORDS: &[&str] = &[
     "총",
@@ -117,6 +126,8 @@ impl Cues {
             share: has(SHARE_WORDS),
             monthly: has(MONTHLY_WORDS),
             level: false,
+            fall: has(FALL_WORDS),
+            rise: has(RISE_WORDS),
         }
     }
 }
@@ -349,6 +360,29 @@ fn percent(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Der
                     "({left}-{right})/{} = {}",
                     values[0],
                     format_result(claim, change)
+                );
+                return result(expression, &[a, b]);
+            }
+        }
+        // The level a change reached, as a percentage of where it started
+        // (`33% 수준으로 축소` for 9개 → 3개, `110%로 증가` for 463 → 508):
+        // the smaller over the larger for a fall, the other way for a rise.
+        if cues.level
+            && cues.fall != cues.rise
+            && x > 0.0
+            && y > 0.0
+            && Family::of(a.quantity) != Family::Percent
+            && (stated_change || (cues.change && compared_across_facts(a, b)))
+            && (x > y) == cues.fall
+        {
+            let level = y / x * 100.0;
+            if admitted(claim, level) {
+                let values = shown(&[a.quantity, b.quantity]);
+                let expression = format!(
+                    "{}/{} = {}",
+                    values[1],
+                    values[0],
+                    format_result(claim, level)
                 );
                 return result(expression, &[a, b]);
             }
