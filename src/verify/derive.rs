@@ -731,6 +731,29 @@ mod tests {
     }
 
     #[test]
+    fn a_percentage_level_is_the_end_over_the_start() {
+        let fact = extract_quantities("서비스 인스턴스 수가 9개에서 3개로 감소");
+        let operands = operands_of(&fact);
+        let level = |text: &str| Cues {
+            level: true,
+            ..Cues::of(text)
+        };
+        let text = "인스턴스 수를 33% 수준으로 축소";
+        let derivation = derive(&first(text), level(text), &operands).map(|d| d.expression);
+        assert_eq!(derivation.as_deref(), Some("3/9 = 33.3%"));
+        // A rise never reads a fall's level, nor a level without a direction.
+        for text in [
+            "인스턴스 수를 33% 수준으로 늘림",
+            "인스턴스 수를 50% 수준으로 축소",
+        ] {
+            assert!(
+                derive(&first(text), level(text), &operands).is_none(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn a_fraction_is_what_is_left_of_the_larger_value() {
         let fact = extract_quantities("서비스 인스턴스 수가 9개에서 3개로 감소");
         let operands = operands_of(&fact);
