@@ -2179,6 +2179,48 @@ mod tests {
         }
     }
 
+    fn facts_of(markdown: &str) -> Vec<Fact> {
+        let (document, _) =
+            crate::ingest::parse_document(markdown, "t.md".to_string(), "t.md".to_string());
+        crate::facts::extract_facts(&[document], &crate::config::Profile::default())
+    }
+
+    #[test]
+    fn the_value_reached_is_the_end_of_a_change_or_a_number_before_ro() {
+        let facts = facts_of(
+            "- 서비스 인스턴스 수가 9개에서 3개로 감소\n\
+             - 기존 최대 600ms까지 넘었던 부분을 33ms내로 응답되도록 개선\n\
+             - 만료 시간은 2초, 재시도 1초로 처리\n\
+             - 커밋 463→508, 이슈 529→152로 감소\n",
+        );
+        assert_eq!(reached_value(&facts[0], Family::Count), Some(1));
+        assert_eq!(reached_value(&facts[1], Family::Duration), Some(1));
+        // No change spoken of; two values reached.
+        assert_eq!(reached_value(&facts[2], Family::Duration), None);
+        assert_eq!(reached_value(&facts[3], Family::Count), None);
+    }
+
+    #[test]
+    fn a_value_goes_by_the_name_right_before_it() {
+        let text = "총 커밋 | 508개 (BE 330 + FE 178)";
+        let at = |needle: &str| text.find(needle).unwrap_or(0);
+        assert_eq!(
+            name_before(text, at("330")),
+            Some(("be".to_string(), at("BE")))
+        );
+        assert_eq!(
+            name_before(text, at("178")),
+            Some(("fe".to_string(), at("FE")))
+        );
+        assert_eq!(name_before("508개", 0), None);
+        assert!(is_month_row(
+            &facts_of("| 월 | 커밋 |\n|--|--|\n| 2월 | 35 |\n")[0]
+        ));
+        assert!(!is_month_row(
+            &facts_of("| 분기 | 커밋 |\n|--|--|\n| Q1 | 7 |\n")[0]
+        ));
+    }
+
     #[test]
     fn a_short_period_names_its_weeks_of_the_month() {
         assert_eq!(
