@@ -31,7 +31,8 @@ pub(crate) struct SpanTotal {
 }
 
 /// The one span of two or more months `sentence` names: `상반기` (1~6),
-/// `하반기` (7~12), `1분기`/`Q1` (1~3), `1~6월`, `1월~6월`, `1-6월`.
+/// `하반기` (7~12), `1분기`/`Q1` (1~3), `1~6월`, `1월~6월`, `1-6월`,
+/// `1월부터 6월까지`.
 pub(crate) fn named_span(sentence: &str) -> Option<(u32, u32)> {
     let mut spans: Vec<(u32, u32)> = Vec::new();
     let mut add = |span: (u32, u32)| {
@@ -93,6 +94,25 @@ pub(crate) fn named_span(sentence: &str) -> Option<(u32, u32)> {
             continue;
         }
         if !after[to_digits..].starts_with('월') {
+            continue;
+        }
+        let from: u32 = before[before.len() - from_digits..].parse().unwrap_or(0);
+        let to: u32 = after[..to_digits].parse().unwrap_or(0);
+        if (1..=12).contains(&from) && (1..=12).contains(&to) && from < to {
+            add((from, to));
+        }
+    }
+    // `1월부터 6월까지`
+    for (index, _) in sentence.match_indices("월부터") {
+        let before = &sentence[..index];
+        let from_digits =
+            before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let after = sentence[index + "월부터".len()..].trim_start();
+        let to_digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if !(1..=2).contains(&from_digits)
+            || !(1..=2).contains(&to_digits)
+            || !after[to_digits..].starts_with('월')
+        {
             continue;
         }
         let from: u32 = before[before.len() - from_digits..].parse().unwrap_or(0);
@@ -255,6 +275,8 @@ mod tests {
         assert_eq!(named_span("1~6월 커밋"), Some((1, 6)));
         assert_eq!(named_span("1월~3월 커밋"), Some((1, 3)));
         assert_eq!(named_span("7-9월 이슈"), Some((7, 9)));
+        assert_eq!(named_span("1월부터 6월까지 커밋"), Some((1, 6)));
+        assert_eq!(named_span("상반기(1~6월) 커밋"), Some((1, 6)));
     }
 
     #[test]
