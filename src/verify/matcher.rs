@@ -1011,16 +1011,18 @@ impl Index<'_> {
 }
 
 /// The total of a monthly table's column over the span of months the
-/// claim's sentence names, when the claim's clause names the column.
-fn span_total_for(index: &mut Index<'_>, site: &Site) -> Option<span::SpanTotal> {
-    let span = span::named_span(&site.sentence)?;
-    let cues = Cues::of(&site.sentence);
-    if site.partner.is_some()
-        || site.in_table
-        || cues.change
-        || cues.share
-        || Family::of(&site.quantity) != Family::Count
-    {
+/// claim's sentence names (`span`, for a count), when the claim's clause
+/// names the column. `words` and `years` are the sentence's.
+fn span_total_for(
+    index: &mut Index<'_>,
+    site: &Site,
+    span: Option<(u32, u32)>,
+    cues: Cues,
+    words: &[String],
+    years: &[i32],
+) -> Option<span::SpanTotal> {
+    let span = span?;
+    if site.partner.is_some() || site.in_table || cues.change || cues.share {
         return None;
     }
     let facts = index.facts;
@@ -1030,13 +1032,11 @@ fn span_total_for(index: &mut Index<'_>, site: &Site) -> Option<span::SpanTotal>
             .get_or_insert_with(|| std::rc::Rc::new(find_tables(facts))),
     );
     let near: Vec<String> = site.lead.iter().chain(site.trail.iter()).cloned().collect();
-    let mut words: Vec<String> = Vec::new();
-    for_each_word(&site.sentence, |word| words.push(word.to_lowercase()));
     let claim = span::SpanClaim {
         span,
         near: &near,
-        words: &words,
-        years: &own_years_in(&site.sentence),
+        words,
+        years,
         average: cues.average,
     };
     span::span_total(facts, &tables, &claim, fact_years)
@@ -1316,6 +1316,7 @@ fn decide(
     // (`API 성능 최적화 (9월): 월간 최다 커밋(69개)` is no `10월` claim).
     let claim_years = own_years_in(&site.sentence);
     let claim_months = own_months_in(&site.sentence);
+    let sentence_cues = Cues::of(&site.sentence);
     let mut claim_words: Vec<String> = Vec::new();
     for_each_word(&site.sentence, |word| claim_words.push(word.to_lowercase()));
     let facts = index.facts;
@@ -1385,7 +1386,7 @@ fn decide(
         && claim_span.is_none()
         && family == Family::Count
         && !site.in_table
-        && !Cues::of(&site.sentence).monthly;
+        && !sentence_cues.monthly;
     if whole_year {
         scored.retain(|item| !is_month_row(&facts[item.fact as usize]));
     }
@@ -1512,7 +1513,7 @@ fn decide(
     if supporter.is_none()
         && referent.is_none()
         && (names_reached || names_start)
-        && Cues::of(&site.sentence).change
+        && sentence_cues.change
     {
         let top_fact = if other_score > equal_score {
             best_other.map(|other| other.fact)
@@ -1588,7 +1589,15 @@ fn decide(
     // its clause names, added up over the span, decides, unless a fact
     // outside the table states the value. A month's own row does not
     // support it (`상반기 커밋 59개`, January's).
-    if let Some(total) = span_total_for(index, site) {
+    let total = span_total_for(
+        index,
+        site,
+        claim_span,
+        sentence_cues,
+        &claim_words,
+        &claim_years,
+    );
+    if let Some(total) = total {
         let from_row = supporter.is_some_and(|item| total.rows.contains(&(item.fact as usize)));
         if supporter.is_none() || from_row {
             let sources = total
@@ -1758,7 +1767,7 @@ fn decide(
     let derivation = if site.partner.is_some() || named_referent {
         None
     } else {
-        let mut cues = Cues::of(&site.sentence);
+        let mut cues = sentence_cues;
         cues.level = site.level;
         derive(claim_quantity, cues, &operands)
     };
