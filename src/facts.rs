@@ -913,7 +913,7 @@ fn is_generic_title(text: &str) -> bool {
 /// bytes (about 40 Hangul letters): `API 성능 최적화 (9월)` of
 /// `API 성능 최적화 (9월): 월간 최다 커밋`. Searched byte-wise: this runs for
 /// every fact of a retrospective.
-fn inline_title(text: &str) -> Option<&str> {
+pub(crate) fn inline_title(text: &str) -> Option<&str> {
     const FULLWIDTH_COLON: &[u8] = "：".as_bytes();
     let bytes = &text.as_bytes()[..text.len().min(120)];
     let mut from = 0;

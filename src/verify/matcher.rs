@@ -1107,6 +1107,30 @@ fn named_sibling(fact: &Fact, quantity_index: usize, site: &Site) -> Option<Stri
         })
 }
 
+/// Whether the claim's words name the title a fact's item opens with
+/// (`Asset 서비스 인프라 구성 (6월)` of `Asset 서비스 인프라 구성 (6월): …`):
+/// two or more of the title's words without digits, and two thirds of them.
+fn names_item_title(fact: &Fact, claim_words: &[String]) -> bool {
+    if fact.kind == FactKind::TableRow {
+        return false;
+    }
+    let Some(title) = crate::facts::inline_title(&fact.text) else {
+        return false;
+    };
+    let mut words = 0usize;
+    let mut named = 0usize;
+    for_each_word(title, |word| {
+        if word.chars().any(|character| character.is_ascii_digit()) {
+            return;
+        }
+        words += 1;
+        if claim_words.contains(&word.to_lowercase()) {
+            named += 1;
+        }
+    });
+    named >= 2 && named * 3 >= words * 2
+}
+
 /// A row of a table keyed by single months (`2월 | 35 (31+4) | 29`).
 fn is_month_row(fact: &Fact) -> bool {
     fact.kind == FactKind::TableRow
@@ -1561,6 +1585,32 @@ fn decide(
         }
     }
 
+    // An item whose opening title the claim names (`Asset 서비스 인프라 구성
+    // (5개 커밋)` for `**Asset 서비스 인프라 구성** (6월): … (5개 커밋)`) is
+    // what the claim is about, however far the title sits from its number,
+    // when it holds no other value of the claim's kind (the title names all
+    // of them alike) and the item of the value that scores higher is not so
+    // named.
+    if supporter.is_none() && referent.is_none() {
+        if let (Some(equal), Some(other)) = (best_equal, best_other) {
+            let facts = index.facts;
+            let equal_fact = &facts[equal.fact as usize];
+            let alone = equal_fact
+                .quantities
+                .iter()
+                .filter(|quantity| Family::of(quantity) == family)
+                .count()
+                == 1;
+            if equal.score >= SUPPORT_FLOOR
+                && equal.fact != other.fact
+                && alone
+                && names_item_title(equal_fact, &claim_words)
+                && !names_item_title(&facts[other.fact as usize], &claim_words)
+            {
+                supporter = Some(equal);
+            }
+        }
+    }
     // Supported: an admitted value about the same thing, as similar as any other value.
     if supporter.is_none() && referent.is_none() {
         if let Some(equal) = best_equal {
@@ -2228,6 +2278,29 @@ mod tests {
         assert!(!is_month_row(
             &facts_of("| 분기 | 커밋 |\n|--|--|\n| Q1 | 7 |\n")[0]
         ));
+    }
+
+    #[test]
+    fn an_item_title_is_named_by_two_thirds_of_its_words() {
+        let facts = facts_of(
+            "- **Asset 서비스 인프라 구성** (6월): Nginx 라우팅 설정 (5개 커밋)\n\
+             - 개요: 3개\n",
+        );
+        let words = |text: &str| {
+            let mut words = Vec::new();
+            for_each_word(text, |word| words.push(word.to_lowercase()));
+            words
+        };
+        assert!(names_item_title(
+            &facts[0],
+            &words("Asset 서비스 인프라 구성 (5개 커밋)")
+        ));
+        assert!(!names_item_title(
+            &facts[0],
+            &words("Asset 서비스 커밋 5개")
+        ));
+        // One word is never enough.
+        assert!(!names_item_title(&facts[1], &words("개요 3개")));
     }
 
     #[test]
