@@ -78,53 +78,46 @@ pub(crate) fn named_span(sentence: &str) -> Option<(u32, u32)> {
             }
         }
     }
+    // `1~6월`, `1월~6월`, `1-6월`
     for (index, dash) in sentence.match_indices(['~', '∼', '-']) {
-        let before = sentence[..index].trim_end();
-        let before = before.strip_suffix('월').unwrap_or(before);
-        let from_digits =
-            before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-        let after = sentence[index + dash.len()..].trim_start();
-        let to_digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if !(1..=2).contains(&from_digits) || !(1..=2).contains(&to_digits) {
-            continue;
-        }
-        // `2025.01 ~ 2025.06` or `12-3` are not spans of months.
-        let lead = &before[..before.len() - from_digits];
-        if lead.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
-            continue;
-        }
-        if !after[to_digits..].starts_with('월') {
-            continue;
-        }
-        let from: u32 = before[before.len() - from_digits..].parse().unwrap_or(0);
-        let to: u32 = after[..to_digits].parse().unwrap_or(0);
-        if (1..=12).contains(&from) && (1..=12).contains(&to) && from < to {
-            add((from, to));
+        if let Some(span) = month_range(&sentence[..index], &sentence[index + dash.len()..]) {
+            add(span);
         }
     }
     // `1월부터 6월까지`
     for (index, _) in sentence.match_indices("월부터") {
-        let before = &sentence[..index];
-        let from_digits =
-            before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-        let after = sentence[index + "월부터".len()..].trim_start();
-        let to_digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if !(1..=2).contains(&from_digits)
-            || !(1..=2).contains(&to_digits)
-            || !after[to_digits..].starts_with('월')
+        if let Some(span) = month_range(&sentence[..index], &sentence[index + "월부터".len()..])
         {
-            continue;
-        }
-        let from: u32 = before[before.len() - from_digits..].parse().unwrap_or(0);
-        let to: u32 = after[..to_digits].parse().unwrap_or(0);
-        if (1..=12).contains(&from) && (1..=12).contains(&to) && from < to {
-            add((from, to));
+            add(span);
         }
     }
     match spans.as_slice() {
         [span] if span.0 < span.1 => Some(*span),
         _ => None,
     }
+}
+
+/// The months on either side of a range's joiner: `before` ends with the
+/// first month (`1`, `1월`), `after` starts with the last (`6월`). Not a
+/// date (`2025.01 ~ 2025.06`), and the first month comes first.
+fn month_range(before: &str, after: &str) -> Option<(u32, u32)> {
+    let before = before.trim_end();
+    let before = before.strip_suffix('월').unwrap_or(before);
+    let from_digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let after = after.trim_start();
+    let to_digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=2).contains(&from_digits) || !(1..=2).contains(&to_digits) {
+        return None;
+    }
+    let lead = &before[..before.len() - from_digits];
+    if lead.ends_with(|c: char| c.is_ascii_digit() || c == '.')
+        || !after[to_digits..].starts_with('월')
+    {
+        return None;
+    }
+    let from: u32 = before[before.len() - from_digits..].parse().ok()?;
+    let to: u32 = after[..to_digits].parse().ok()?;
+    ((1..=12).contains(&from) && (1..=12).contains(&to) && from < to).then_some((from, to))
 }
 
 /// What a claim says, for [`span_total`].
