@@ -656,6 +656,25 @@ impl Operand {
     }
 }
 
+impl Operand {
+    /// A bare four-digit number that reads as a calendar year.
+    fn is_bare_year(&self) -> bool {
+        self.unit.is_none()
+            && !self.about
+            && self
+                .plain
+                .is_some_and(|(digits, v)| digits == 4 && (1990..=2100).contains(&v))
+    }
+
+    /// `2024 ~ 2025`: two bare years, the second no earlier, at most a
+    /// lifetime apart.
+    fn spans_years_to(&self, right: &Operand) -> bool {
+        self.is_bare_year()
+            && right.is_bare_year()
+            && (0.0..=60.0).contains(&(right.value - self.value))
+    }
+}
+
 enum Parsed {
     /// Not a quantity; resume scanning at this offset.
     Skip(usize),
@@ -1563,7 +1582,8 @@ impl<'a> Scanner<'a> {
                         }
                         return right.end;
                     }
-                } else if right.is_year() && unit.is_none() {
+                } else if unit.is_none() && (right.is_year() || op.spans_years_to(&right)) {
+                    // `2024~2025년`, `(2024 ~ 2025)`: a period of years.
                     return right.end;
                 } else {
                     let is_fraction = |unit: Option<Unit>| unit.is_some_and(|u| u == FRACTION);
@@ -2030,6 +2050,7 @@ mod tests {
         ),
         // content/retrospectives/2025-12-01-weekly.md
         ("주간 회고록 (2025.12.01 ~ 2025.12.12)", &[]),
+        ("기여 요약 (2024 ~ 2025), 2019-2021 재직", &[]),
         ("2025년 12월 첫째~둘째 주 회고록입니다.", &[]),
         ("MPT-8756: CRM 결제수단 삭제 불가 이슈", &[]),
         ("MPT-8704: 태블릿 진료신청서 접수 마감 알림 현상", &[]),

@@ -304,3 +304,15 @@ fn second_held_out_set() {
         evaluation.problems.join("\n")
     );
 }
+
+/// A third held-out set, written blind (without the verifier's code) on
+/// 2026-11-30; run as written (see the README for its first-run figures).
+#[test]
+fn third_held_out_set() {
+    let evaluation = evaluate("holdout3");
+    assert!(
+        evaluation.problems.is_empty(),
+        "suite problems:\n{}",
+        evaluation.problems.join("\n")
+    );
+}

@@ -22,7 +22,7 @@ const OUTER_HEADING_WEIGHT: f32 = 0.1;
 /// Weight of the words of the bullet a nested bullet belongs to.
 const PARENT_WEIGHT: f32 = 0.4;
 /// Weight of the other cells of a table row.
-const ROW_WEIGHT: f32 = 0.35;
+const ROW_WEIGHT: f32 = 0.15;
 
 /// One number of the draft, ready to be matched.
 #[derive(Debug, Clone)]
@@ -158,26 +158,122 @@ fn sentence_around(text: &str, offset: usize) -> String {
     text.get(start..end).unwrap_or(text).trim().to_string()
 }
 
-/// Quantities of one table row, each labelled `row key · column header`.
+/// Headers of a column that names what a row measures (`| 프로젝트 | 지표 |
+/// Before | After |`), beside the row key in the first column.
+const METRIC_HEADERS: &[&str] = &["지표", "항목", "측정", "구분", "metric"];
+
+/// Quantities of one table row, each labelled `row words · column header`.
+/// The row's words are its first cell and any cell without numbers under a
+/// header such as `지표`, so a row that names its project and its metric in
+/// two cells (`| 쇼퍼 정산 | 정산 준비 시간 | 10시간 |`) labels its numbers
+/// with both; a cell of notes (`| 주요 작업 |`) stays out of the label.
 fn row_quantities(header: &[String], cells: &[String]) -> Vec<(Quantity, String)> {
-    let row_key = cells.first().map(String::as_str).unwrap_or("");
-    let mut found = Vec::new();
-    for (column, cell) in cells.iter().enumerate() {
+    let found: Vec<Vec<Quantity>> = cells
+        .iter()
+        .map(|cell| {
+            extract_quantities(cell)
+                .into_iter()
+                .filter(|quantity| !is_bare_year(quantity))
+                .collect()
+        })
+        .collect();
+    let names_metric = |column: usize| {
+        header.get(column).is_some_and(|name| {
+            let name = name.to_lowercase();
+            METRIC_HEADERS.iter().any(|word| name.contains(word))
+        })
+    };
+    let row_words: Vec<&str> = cells
+        .iter()
+        .zip(&found)
+        .enumerate()
+        .filter(|(column, (cell, quantities))| {
+            (*column == 0 || names_metric(*column))
+                && quantities.is_empty()
+                && cell.chars().any(super::features::is_word_char)
+        })
+        .map(|(_, (cell, _))| cell.as_str())
+        .collect();
+    let row_key = row_words.join(" ");
+    let mut labelled = Vec::new();
+    for (column, (cell, quantities)) in cells.iter().zip(found).enumerate() {
         let column_name = header.get(column).map(String::as_str).unwrap_or("");
-        for mut quantity in extract_quantities(cell)
-            .into_iter()
-            .filter(|q| !is_bare_year(q))
-        {
+        for mut quantity in quantities {
             let label = if column == 0 || row_key.is_empty() {
                 column_name.to_string()
             } else {
                 format!("{row_key} · {column_name}")
             };
             quantity.label = Some(label);
-            found.push((quantity, cell.clone()));
+            labelled.push((quantity, cell.clone()));
         }
     }
-    found
+    labelled
+}
+
+/// A table cell as the context of one of its numbers: the parenthesised
+/// groups that hold other numbers and not this one are blanked (`69 (BE 45)`:
+/// `BE` names 45, not 69). Byte offsets are kept.
+fn outside_breakdowns(cell: &str, quantity: &Quantity) -> String {
+    let mut bytes = cell.as_bytes().to_vec();
+    let mut open: Option<usize> = None;
+    for (index, character) in cell.char_indices() {
+        match character {
+            '(' | '（' if open.is_none() => open = Some(index),
+            ')' | '）' => {
+                let Some(start) = open.take() else {
+                    continue;
+                };
+                let end = index + character.len_utf8();
+                let holds_this = start <= quantity.start && quantity.end <= end;
+                let holds_digit = cell[start..end].bytes().any(|byte| byte.is_ascii_digit());
+                if holds_digit && !holds_this {
+                    bytes[start..end].fill(b' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| cell.to_string())
+}
+
+/// The partner of each quantity of a table row: two values of one kind in
+/// a row (`개선 전 | 개선 후`, beside a `73% 단축` cell) are a before/after
+/// pair, as `600ms → 33ms` would be. Sets their transitions.
+fn pair_row(quantities: &mut [(Quantity, String)]) -> Vec<Option<Quantity>> {
+    let mut partners = vec![None; quantities.len()];
+    if quantities
+        .iter()
+        .any(|(quantity, _)| quantity.transition.is_some())
+    {
+        return partners;
+    }
+    for first in 0..quantities.len() {
+        let family = Family::of(&quantities[first].0);
+        let members: Vec<usize> = (0..quantities.len())
+            .filter(|&index| Family::of(&quantities[index].0) == family)
+            .collect();
+        let [from, to] = members[..] else {
+            continue;
+        };
+        // Two numbers of one cell (`69 (BE 45)`) are a whole and its part.
+        let one_cell = quantities[from].1 == quantities[to].1
+            && quantities[from].0.start != quantities[to].0.start;
+        if from != first || one_cell {
+            continue;
+        }
+        quantities[from].0.transition = Some(Transition {
+            role: TransitionRole::From,
+            partner: to,
+        });
+        quantities[to].0.transition = Some(Transition {
+            role: TransitionRole::To,
+            partner: from,
+        });
+        partners[from] = Some(quantities[to].0.clone());
+        partners[to] = Some(quantities[from].0.clone());
+    }
+    partners
 }
 
 /// The span of a quantity and, when it is one end of a stated change, the
@@ -292,28 +388,8 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                 line,
             } => {
                 let mut cursor = (line.saturating_sub(1), 0);
-                let row_text = cells.join(" | ");
                 let mut quantities = row_quantities(header, cells);
-                // Two values of one kind in a row (`개선 전 | 개선 후`) are a
-                // before/after pair, as `600ms → 33ms` would be.
-                let pair = quantities.len() == 2
-                    && Family::of(&quantities[0].0) == Family::of(&quantities[1].0)
-                    && quantities
-                        .iter()
-                        .all(|(quantity, _)| quantity.transition.is_none());
-                let partners: Vec<Option<Quantity>> = if pair {
-                    quantities[0].0.transition = Some(Transition {
-                        role: TransitionRole::From,
-                        partner: 1,
-                    });
-                    quantities[1].0.transition = Some(Transition {
-                        role: TransitionRole::To,
-                        partner: 0,
-                    });
-                    vec![Some(quantities[1].0.clone()), Some(quantities[0].0.clone())]
-                } else {
-                    vec![None; quantities.len()]
-                };
+                let partners = pair_row(&mut quantities);
                 for ((quantity, cell), partner) in quantities.into_iter().zip(partners) {
                     let (line, column) =
                         locator.locate(&quantity.surface, *line, *line, &mut cursor);
@@ -321,10 +397,19 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                     if let Some(label) = &quantity.label {
                         context.add_text(&clean_label(label), 1.0);
                     }
-                    let cell_tokens = TokenizedText::new(&cell);
+                    let cell_tokens = TokenizedText::new(&outside_breakdowns(&cell, &quantity));
                     let span = [(quantity.start, quantity.end)];
                     cell_tokens.context(&span, &span, 1.0, &mut context);
-                    context.add_text(&row_text, ROW_WEIGHT);
+                    // The other cells: the words of the number's own cell
+                    // (`BE` of `69 (BE 45)`) are weighed by their distance above.
+                    let mut own_skipped = false;
+                    for other in cells {
+                        if !own_skipped && *other == cell {
+                            own_skipped = true;
+                        } else {
+                            context.add_text(other, ROW_WEIGHT);
+                        }
+                    }
                     let sentence =
                         format!("{} {}", quantity.label.clone().unwrap_or_default(), cell);
                     let years = merge_years(&heading_years, &years_in(&sentence));
@@ -430,6 +515,66 @@ fn add_text_sites(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cells(texts: &[&str]) -> Vec<String> {
+        texts.iter().map(|text| text.to_string()).collect()
+    }
+
+    #[test]
+    fn a_row_is_labelled_by_its_key_and_a_metric_cell_not_by_notes() {
+        let header = cells(&["프로젝트", "지표", "Before", "After", "변화"]);
+        let row = cells(&["쇼퍼 정산", "준비 시간", "10시간", "2시간", "80%↓"]);
+        let labels: Vec<String> = row_quantities(&header, &row)
+            .into_iter()
+            .filter_map(|(quantity, _)| quantity.label)
+            .collect();
+        assert_eq!(labels[0], "쇼퍼 정산 준비 시간 · Before");
+        assert_eq!(labels[2], "쇼퍼 정산 준비 시간 · 변화");
+
+        let header = cells(&["시기", "작업", "월 커밋"]);
+        let row = cells(&["9월", "API 성능 최적화", "69 (BE 45)"]);
+        let labels: Vec<String> = row_quantities(&header, &row)
+            .into_iter()
+            .filter_map(|(quantity, _)| quantity.label)
+            .collect();
+        assert_eq!(labels, ["9월 · 월 커밋", "9월 · 월 커밋"]);
+    }
+
+    #[test]
+    fn two_values_of_one_kind_in_two_cells_are_a_change() {
+        let header = cells(&["항목", "Before", "After", "개선"]);
+        let row = cells(&["배치 시간", "2시간 30분", "40분", "약 73% 단축"]);
+        let mut quantities = row_quantities(&header, &row);
+        let partners = pair_row(&mut quantities);
+        assert_eq!(
+            partners[0].as_ref().map(|q| q.surface.as_str()),
+            Some("40분")
+        );
+        assert_eq!(
+            partners[1].as_ref().map(|q| q.surface.as_str()),
+            Some("2시간 30분")
+        );
+        assert!(partners[2].is_none());
+
+        // A whole and its part in one cell are not.
+        let row = cells(&["9월", "69 (BE 45)"]);
+        let mut quantities = row_quantities(&cells(&["시기", "커밋"]), &row);
+        assert!(pair_row(&mut quantities).iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn a_breakdown_in_parentheses_is_not_the_whole_s_context() {
+        let cell = "69 (BE 45)";
+        let quantities = extract_quantities(cell);
+        assert_eq!(
+            outside_breakdowns(cell, &quantities[0]),
+            format!("69{}", " ".repeat(8))
+        );
+        assert_eq!(outside_breakdowns(cell, &quantities[1]), cell);
+        let cell = "응답시간(p99) 240ms";
+        let quantities = extract_quantities(cell);
+        assert_eq!(outside_breakdowns(cell, &quantities[0]).len(), cell.len());
+    }
 
     #[test]
     fn a_level_is_told_from_a_change_past_its_qualifier() {

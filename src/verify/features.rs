@@ -133,6 +133,10 @@ const STOPWORDS: &[&str] = &[
     "설명",
     "제목",
     "상태",
+    // Column headers of before/after tables.
+    "before",
+    "after",
+    "변화",
 ];
 
 /// Extra distance before a word that follows a comma, a table cell border or
@@ -406,6 +410,19 @@ const ALIASES: &[(&str, &str)] = &[
     ("deploy", "배포"),
     ("memory", "메모리"),
     ("cost", "비용"),
+    ("batch", "배치"),
+    ("server", "서버"),
+    ("test", "테스트"),
+    ("error", "에러"),
+    ("request", "요청"),
+    ("requests", "요청"),
+    ("response", "응답"),
+    ("query", "쿼리"),
+    ("traffic", "트래픽"),
+    ("log", "로그"),
+    ("logs", "로그"),
+    ("migration", "마이그레이션"),
+    ("settlement", "정산"),
     ("전체", "총"),
     ("합계", "총"),
 ];
@@ -416,7 +433,24 @@ pub(crate) fn canonical(word: &str) -> Option<&'static str> {
     let first = word.chars().next()?.to_ascii_lowercase();
     if !matches!(
         first,
-        'b' | 'f' | 't' | 'c' | 'l' | 'i' | 'd' | 'm' | '프' | '레' | '캐' | '오' | '전' | '합'
+        'b' | 'f'
+            | 't'
+            | 'c'
+            | 'l'
+            | 'i'
+            | 'd'
+            | 'm'
+            | 's'
+            | 'e'
+            | 'p'
+            | 'r'
+            | 'q'
+            | '프'
+            | '레'
+            | '캐'
+            | '오'
+            | '전'
+            | '합'
     ) {
         return None;
     }
@@ -1158,6 +1192,15 @@ impl TokenizedText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_alias_passes_the_first_letter_test() {
+        for (alias, target) in ALIASES {
+            assert_eq!(canonical(alias), Some(*target), "{alias}");
+            assert_eq!(canonical(&alias.to_uppercase()), Some(*target), "{alias}");
+        }
+        assert_eq!(canonical("배치"), None);
+    }
 
     #[test]
     fn compared_years_are_not_a_sentence_s_own() {
