@@ -357,6 +357,19 @@ pub(crate) fn names_value_reached(after: &str) -> bool {
     rest.starts_with('로') && !rest.starts_with("로서") && !rest.starts_with("로써")
 }
 
+/// Whether the words right after a quantity (past a qualifier or `까지`)
+/// name it as where a change started: a verb of the past state, `걸리던`,
+/// `넘었던`, `였던` (`최대 0.6초까지 걸리던 응답을`).
+pub(crate) fn names_value_started(after: &str) -> bool {
+    let rest = skip_after_qualifier(after).trim_start();
+    let rest = rest.strip_prefix("까지").unwrap_or(rest).trim_start();
+    let word: String = rest
+        .chars()
+        .take_while(|character| !character.is_whitespace() && !",.;:)".contains(*character))
+        .collect();
+    word.ends_with('던') && word.chars().count() <= 4
+}
+
 /// Qualifiers written before a quantity.
 const BEFORE_QUALIFIERS: &[(&str, Qualifier)] = &[
     ("대략", Qualifier::About),
@@ -1735,6 +1748,22 @@ mod tests {
         }
         for after in ["까지 넘었던", "에서", "로서", " 개선", "내부", ""] {
             assert!(!names_value_reached(after), "{after}");
+        }
+    }
+
+    #[test]
+    fn a_start_is_named_by_a_verb_of_the_past_state() {
+        for after in [
+            "까지 걸리던 응답을",
+            "까지 넘었던 부분을",
+            " 걸리던",
+            "였던 응답",
+            " 이상 나던",
+        ] {
+            assert!(names_value_started(after), "{after}");
+        }
+        for after in ["로 개선", ") 나던", " 걸리는", " 동안 유지되었던", ""] {
+            assert!(!names_value_started(after), "{after}");
         }
     }
 

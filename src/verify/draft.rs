@@ -41,6 +41,10 @@ pub(crate) struct Site {
     pub bare: bool,
     /// A table cell: its context is its label, not the words around it.
     pub in_table: bool,
+    /// For another number of a table row that holds one before/after pair
+    /// (`| 배치 시간 | 2시간 30분 | 40분 | 73% 단축 |`): the pair's sites (their
+    /// indices among the draft's sites) and quantities.
+    pub row_pair: Option<[(usize, Quantity); 2]>,
     /// Years named in the sentence, the parent bullet or the headings above:
     /// facts from other years are less likely to be about the same thing.
     pub years: Vec<i32>,
@@ -58,6 +62,8 @@ pub(crate) struct Site {
     pub level: bool,
     /// The number is named as the value reached (`33ms 이내로`, `3개로`).
     pub reached: bool,
+    /// The number is named as where a change started (`0.6초까지 걸리던`).
+    pub started: bool,
 }
 
 /// Whether the words right after a number (past a qualifier such as
@@ -390,7 +396,25 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                 let mut cursor = (line.saturating_sub(1), 0);
                 let mut quantities = row_quantities(header, cells);
                 let partners = pair_row(&mut quantities);
+                // With one before/after pair in the row, its other numbers
+                // (`73% 단축`) are about that change.
+                let first_site = sites.len();
+                let paired: Vec<usize> = (0..partners.len())
+                    .filter(|&index| partners[index].is_some())
+                    .collect();
+                let row_pair = match paired[..] {
+                    [from, to] => Some([
+                        (first_site + from, quantities[from].0.clone()),
+                        (first_site + to, quantities[to].0.clone()),
+                    ]),
+                    _ => None,
+                };
                 for ((quantity, cell), partner) in quantities.into_iter().zip(partners) {
+                    let row_pair = if partner.is_none() {
+                        row_pair.clone()
+                    } else {
+                        None
+                    };
                     let (line, column) =
                         locator.locate(&quantity.surface, *line, *line, &mut cursor);
                     let mut context = headings_bag.clone();
@@ -423,8 +447,10 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                         partner,
                         level: false,
                         reached: false,
+                        started: false,
                         bare: false,
                         in_table: true,
+                        row_pair,
                         lead: Vec::new(),
                         trail: Vec::new(),
                     });
@@ -488,6 +514,7 @@ fn add_text_sites(
         let sentence = sentence_around(text, quantity.start);
         let level = is_level(text.get(quantity.end..).unwrap_or(""));
         let reached = crate::quantity::names_value_reached(text.get(quantity.end..).unwrap_or(""));
+        let started = crate::quantity::names_value_started(text.get(quantity.end..).unwrap_or(""));
         let lead = tokenized.lead_words(text, &masked, (quantity.start, quantity.end));
         let trail = tokenized.trail_words(text, &masked, (quantity.start, quantity.end));
         let mut years = merge_years(heading_years, &years_in(&sentence));
@@ -505,9 +532,11 @@ fn add_text_sites(
             trail,
             level,
             reached,
+            started,
             partner,
             bare,
             in_table: false,
+            row_pair: None,
         });
     }
 }

@@ -1532,7 +1532,7 @@ fn decide(
     // end (`33ms`) names the value reached; a start that is the value the
     // source reached (`33ms에서 600ms로`) is a mismatch.
     let names_reached = site.reached || claim_role == Some(TransitionRole::To);
-    let names_start = claim_role == Some(TransitionRole::From);
+    let names_start = claim_role == Some(TransitionRole::From) || site.started;
     let mut reached_reason: Option<String> = None;
     if supporter.is_none()
         && referent.is_none()
@@ -1619,9 +1619,18 @@ fn decide(
                 // words they share say nothing; those nearer one of them decide.
                 // (A claim that is one end of a change pools its words with the
                 // other end, so it cannot take part in such a contest.)
+                // A claim named as where a change started (`0.6초까지 걸리던`)
+                // is not about the value the fact's change reached.
+                let started_elsewhere = |other: &Scored| {
+                    site.started
+                        && sentence_cues.change
+                        && reached_value(&index.facts[other.fact as usize], family)
+                            == Some(other.quantity)
+                };
                 let contested = best_other.filter(|other| {
                     site.partner.is_none()
                         && !site.in_table
+                        && !started_elsewhere(other)
                         && other.fact == equal.fact
                         && other.score + CONTEST_WINDOW >= equal.score
                         && index.contrast(claim_index, other.fact, equal.quantity, other.quantity)
@@ -1735,6 +1744,17 @@ fn decide(
             .fold(0.0f32, f32::max);
         if score >= OPERAND_FLOOR {
             operand_facts.push((score, fact_index));
+        }
+    }
+    // A table row's change cell (`73% 단축` beside `2시간 30분 | 40분`): a fact
+    // that states both ends of the row's pair is about it, whatever its words.
+    for fact_index in row_pair_facts(index, site) {
+        match operand_facts
+            .iter_mut()
+            .find(|(_, known)| *known == fact_index)
+        {
+            Some(known) => known.0 = known.0.max(OPERAND_FLOOR),
+            None => operand_facts.push((OPERAND_FLOOR, fact_index)),
         }
     }
     operand_facts.sort_by(|left, right| right.0.total_cmp(&left.0).then(left.1.cmp(&right.1)));
@@ -1947,6 +1967,39 @@ fn stated_elsewhere(
         claim.surface,
         describe(fact)
     ))
+}
+
+/// The facts that state both ends of the before/after pair of the site's
+/// table row (see `Site::row_pair`), among the facts that state either.
+fn row_pair_facts(index: &Index<'_>, site: &Site) -> Vec<u32> {
+    let Some([(first_site, first), (second_site, second)]) = &site.row_pair else {
+        return Vec::new();
+    };
+    let states = |fact: &Fact, claim: &crate::quantity::Quantity| {
+        fact.quantities.iter().any(|quantity| {
+            Family::of(quantity) == Family::of(claim)
+                && counters_compatible(claim, quantity)
+                && compare(claim, Stated::of(quantity)) == Comparison::Admitted
+        })
+    };
+    let (Some(firsts), Some(seconds)) = (
+        index.value_candidates.get(*first_site),
+        index.value_candidates.get(*second_site),
+    ) else {
+        return Vec::new();
+    };
+    let mut found: Vec<u32> = Vec::new();
+    for ranked in firsts {
+        let fact = &index.facts[ranked.fact as usize];
+        if seconds.iter().any(|other| other.fact == ranked.fact)
+            && !found.contains(&ranked.fact)
+            && states(fact, first)
+            && states(fact, second)
+        {
+            found.push(ranked.fact);
+        }
+    }
+    found
 }
 
 /// Rows of one table that the claim scores exactly alike (`1월 | 59 (41+18)`,
