@@ -1137,6 +1137,17 @@ fn is_month_row(fact: &Fact) -> bool {
         && month_span(row_key(fact)).is_some_and(|(first, last)| first == last)
 }
 
+/// Words that pick one period out of many (`2024년 연간 최다 이슈(80개+)` is a
+/// month's count, not the year's).
+const SUPERLATIVE_WORDS: &[&str] = &["최다", "최고", "가장", "최저", "최소치", "최대치"];
+
+/// A fact about one month: a row of a table of months, or a statement that
+/// names one month and no other (`진료 테이블 v2 마이그레이션 (4월): 연간 최다
+/// 이슈(80개+) 처리`).
+fn is_about_one_month(fact: &Fact) -> bool {
+    is_month_row(fact) || (fact.kind != FactKind::TableRow && own_months_in(&fact.text).len() == 1)
+}
+
 /// The one quantity of `family` that `fact` names as the value a change
 /// reached: the end of a stated change (`9개에서 3개로`, `463→508`) or a
 /// number followed by `로` (`33ms내로`). `None` unless the fact speaks of a
@@ -1409,10 +1420,12 @@ fn decide(
         && claim_months.is_empty()
         && claim_span.is_none()
         && family == Family::Count
-        && !site.in_table
-        && !sentence_cues.monthly;
+        && !sentence_cues.monthly
+        && !SUPERLATIVE_WORDS
+            .iter()
+            .any(|word| site.sentence.contains(word));
     if whole_year {
-        scored.retain(|item| !is_month_row(&facts[item.fact as usize]));
+        scored.retain(|item| !is_about_one_month(&facts[item.fact as usize]));
     }
 
     if let Some(notes) = notes.as_mut() {
