@@ -1022,7 +1022,10 @@ fn span_total_for(
     years: &[i32],
 ) -> Option<span::SpanTotal> {
     let span = span?;
-    if site.partner.is_some() || site.in_table || cues.change || cues.share {
+    // A share is a percentage; a count with `전체` or ` 중 ` may still be a
+    // span's total (`2분기 전체 커밋 178개`).
+    let share = cues.share && Family::of(&site.quantity) != Family::Count;
+    if site.partner.is_some() || site.in_table || cues.change || share {
         return None;
     }
     let facts = index.facts;
@@ -1661,13 +1664,19 @@ fn decide(
     // its clause names, added up over the span, decides, unless a fact
     // outside the table states the value. A month's own row does not
     // support it (`상반기 커밋 59개`, January's).
+    // The year may come from a heading (`## 마이그레이션 (2024.04)`).
+    let span_years = if claim_years.is_empty() {
+        &site.years
+    } else {
+        &claim_years
+    };
     let total = span_total_for(
         index,
         site,
         claim_span,
         sentence_cues,
         &claim_words,
-        &claim_years,
+        span_years,
     );
     if let Some(total) = total {
         let from_row = supporter.is_some_and(|item| total.rows.contains(&(item.fact as usize)));
