@@ -1643,9 +1643,11 @@ fn decide(
                         && reached_value(&index.facts[other.fact as usize], family)
                             == Some(other.quantity)
                 };
+                // A table cell takes part by its row key (`| 카테고리 | 5분 |`).
+                let keyed_cell = site.in_table && label_column(&site.quantity).is_some();
                 let contested = best_other.filter(|other| {
                     site.partner.is_none()
-                        && !site.in_table
+                        && (!site.in_table || keyed_cell)
                         && !started_elsewhere(other)
                         && other.fact == equal.fact
                         && other.score + CONTEST_WINDOW >= equal.score
