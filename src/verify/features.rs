@@ -1098,6 +1098,11 @@ impl TokenizedText {
                 break;
             }
             if let Some(surface) = text.get(word.start..word.end) {
+                // `커밋 35개 중 BE 비중`: what follows `중` is a part of the
+                // number, not its name.
+                if matches!(side, Side::After) && matches!(surface, "중" | "가운데") {
+                    break;
+                }
                 found.push(stem(surface).to_lowercase());
             }
         }
@@ -1242,6 +1247,20 @@ mod tests {
         assert_eq!(
             tokenized.trail_words(text, &masked, second),
             ["이슈", "처리"]
+        );
+    }
+
+    #[test]
+    fn what_follows_jung_is_a_part_not_the_number_s_name() {
+        let text = "그 달 커밋 35개 중 BE 비중";
+        let quantities = crate::quantity::extract_quantities(text);
+        let masked: Vec<(usize, usize)> = quantities.iter().map(|q| (q.start, q.end)).collect();
+        let tokenized = TokenizedText::new(text);
+        let span = (quantities[0].start, quantities[0].end);
+        assert!(tokenized.trail_words(text, &masked, span).is_empty());
+        assert_eq!(
+            tokenized.lead_words(text, &masked, span),
+            ["커밋", "달", "그"]
         );
     }
 

@@ -269,6 +269,12 @@ impl ProjectNames {
                 _ => None,
             })
             .collect();
+        // A title of several words written as one (`가상계좌` for `가상 계좌`).
+        for (index, (_, words)) in self.titles.iter().enumerate() {
+            if words.len() >= 2 && claim_words.contains(&words.concat()) {
+                named.push(index);
+            }
+        }
         named.sort_unstable();
         named.dedup();
         named.retain(|index| {
@@ -280,6 +286,9 @@ impl ProjectNames {
     }
 
     fn names(&self, words: &[String], claim_words: &[String]) -> bool {
+        if words.len() >= 2 && claim_words.contains(&words.concat()) {
+            return true;
+        }
         let named = words
             .iter()
             .filter(|word| claim_words.contains(word))
@@ -315,10 +324,10 @@ impl ProjectNames {
             .filter(|(title, _)| title.as_ref() != project)
             .map(|(_, words)| words)
             .collect();
+        let own = title_words(project);
         if others.is_empty()
-            || title_words(project)
-                .iter()
-                .any(|word| claim_words.contains(word))
+            || own.iter().any(|word| claim_words.contains(word))
+            || claim_words.contains(&own.concat())
         {
             return false;
         }
@@ -2319,6 +2328,35 @@ mod tests {
         let (document, _) =
             crate::ingest::parse_document(markdown, "t.md".to_string(), "t.md".to_string());
         crate::facts::extract_facts(&[document], &crate::config::Profile::default())
+    }
+
+    #[test]
+    fn a_title_of_two_words_is_named_when_written_as_one() {
+        let facts = facts_of(
+            "# 서비스 개발\n\n## 가상 계좌\n\n- 입금 확인 스케줄러 1분\n\n## 대외 연동\n\n- Spring Retry로 최소 3번 재시도\n",
+        );
+        let projects = ProjectNames::of(&facts);
+        let words = |text: &str| {
+            let mut words = Vec::new();
+            for_each_word(text, |word| words.push(word.to_lowercase()));
+            words
+        };
+        for claim in [
+            "가상계좌 입금 실패 시 최소 3회 재처리",
+            "가상 계좌 입금 실패 시 최소 3회 재처리",
+        ] {
+            let claim_words = words(claim);
+            let named = projects.named_titles(&claim_words);
+            assert_eq!(named.len(), 1, "{claim}");
+            let retry = facts
+                .iter()
+                .position(|fact| fact.text.contains("재시도"))
+                .expect("the retry fact");
+            assert!(
+                projects.names_another(&facts, retry, &claim_words, &named),
+                "{claim}"
+            );
+        }
     }
 
     #[test]
