@@ -14,7 +14,8 @@
 //!   `(a-b)/a` for the size of a change (`3분의 2 감소`);
 //! - counts, durations, sizes: difference (with a change cue such as `단축`,
 //!   `감소`), sum (with `총`, `합계` …), average (with `평균`: a total over a
-//!   count, over the months of the fact's period, or over a `N개월` span).
+//!   count, over the months of the fact's period, or over a `N개월` span),
+//!   a year of a monthly amount or saving (×12, with `연간`).
 //!
 //! To keep a wrong number from being "explained" by a coincidence: a change
 //! or ratio within one fact needs the fact to state a change (a transition
@@ -57,6 +58,8 @@ pub(crate) struct Operand<'a> {
     /// The fact sets two values side by side (`BE 330 vs FE 178`, `330 대
     /// 178`): their ratio is one it states the terms of.
     pub fact_contrasts: bool,
+    /// The fact states an amount per month (`월 인프라 비용 1,200만 원 → 800만 원`).
+    pub fact_monthly: bool,
 }
 
 /// A successful derivation: the arithmetic shown to the user and the facts used.
@@ -81,6 +84,8 @@ pub(crate) struct Cues {
     pub fall: bool,
     /// … or up (`증가`, `향상`, `늘`).
     pub rise: bool,
+    /// The sentence speaks of a year's amount (`연간 4,800만 원 절감`).
+    pub yearly: bool,
 }
 
 const FALL_WORDS: &[&str] = &[
@@ -106,6 +111,7 @@ const SUM_WORDS: &[&str] = &[
 ];
 const AVERAGE_WORDS: &[&str] = &["평균"];
 const SHARE_WORDS: &[&str] = &["비중", "비율", "차지", "점유", " 중 ", "가운데", "전체"];
+const YEARLY_WORDS: &[&str] = &["연간", "매년", "1년간", "년간", "연 "];
 const MONTHLY_WORDS: &[&str] = &[
     "월 평균",
     "월평균",
@@ -128,8 +134,17 @@ impl Cues {
             level: false,
             fall: has(FALL_WORDS),
             rise: has(RISE_WORDS),
+            yearly: has(YEARLY_WORDS),
         }
     }
+}
+
+/// Whether a fact states an amount per month: a monthly word, or `월` as a
+/// word of its own (`월 인프라 비용`), not the month of a date (`3월`).
+pub(crate) fn per_month(text: &str) -> bool {
+    MONTHLY_WORDS.iter().any(|word| text.contains(word))
+        || text.starts_with("월 ")
+        || text.contains(" 월 ")
 }
 
 /// Formats a number for an expression: integers plainly, others with one
@@ -521,6 +536,44 @@ fn amount(
         }
     }
 
+    // A year's worth of a monthly amount or monthly saving (`월 인프라 비용
+    // 1,200만 원 → 800만 원`, claimed as `연간 4,800만 원 절감`).
+    if cues.yearly {
+        for (a, b) in pairs(operands, false) {
+            if Family::of(a.quantity) != family || !a.fact_monthly || !is_transition(a, b) {
+                continue;
+            }
+            let difference = (a.quantity.base_value - b.quantity.base_value).abs();
+            if difference > 0.0 && admitted(claim, difference * 12.0) {
+                let values = shown(&[a.quantity, b.quantity]);
+                let (left, right) = if a.quantity.base_value >= b.quantity.base_value {
+                    (&values[0], &values[1])
+                } else {
+                    (&values[1], &values[0])
+                };
+                let expression = format!(
+                    "({left}-{right})×12 = {}",
+                    format_result(claim, difference * 12.0)
+                );
+                return result(expression, &[a, b]);
+            }
+        }
+        for operand in &of_family {
+            let yearly = operand.quantity.base_value * 12.0;
+            if operand.fact_monthly
+                && operand.quantity.transition.is_none()
+                && admitted(claim, yearly)
+            {
+                let expression = format!(
+                    "{}×12 = {}",
+                    shown(&[operand.quantity])[0],
+                    format_result(claim, yearly)
+                );
+                return result(expression, &[operand]);
+            }
+        }
+    }
+
     if cues.sum {
         // All quantities of the family in one fact (a stated split), then pairs across facts.
         let mut facts: Vec<usize> = all_of_family.iter().map(|operand| operand.fact).collect();
@@ -636,6 +689,7 @@ mod tests {
                 weak: false,
                 focus: true,
                 fact_contrasts: false,
+                fact_monthly: false,
             })
             .collect()
     }
@@ -687,8 +741,31 @@ mod tests {
                 weak: false,
                 focus: true,
                 fact_contrasts: false,
+                fact_monthly: false,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_monthly_saving_is_annualised_when_the_claim_says_a_year() {
+        let text = "월 인프라 비용 1,200만 원 → 800만 원";
+        assert!(per_month(text));
+        assert!(!per_month("3월 인프라 비용 1,200만 원"));
+        let fact = extract_quantities(text);
+        let mut operands = operands_of(&fact);
+        for operand in &mut operands {
+            operand.fact_monthly = true;
+        }
+        let claim = first("연간 4,800만 원 절감");
+        let derivation = derive(&claim, Cues::of("연간 4,800만 원 절감"), &operands);
+        assert_eq!(
+            derivation.map(|d| d.expression),
+            Some("(12000000-8000000)×12 = 48000000원".to_string())
+        );
+        let wrong = first("연간 4,000만 원 절감");
+        assert!(derive(&wrong, Cues::of("연간 4,000만 원 절감"), &operands).is_none());
+        // Without a year in the claim, no annualising.
+        assert!(derive(&claim, Cues::of("4,800만 원 절감"), &operands).is_none());
     }
 
     #[test]

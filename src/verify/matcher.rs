@@ -1838,6 +1838,7 @@ fn decide(
         let fact_contrasts = [" vs ", " VS ", " vs. ", " 대 "]
             .iter()
             .any(|word| fact.text.contains(word));
+        let fact_monthly = super::derive::per_month(&fact.text);
         let other_changes = other_subject_changes(index, claim_index, fact_index);
         let scores: Vec<f32> = (0..fact.quantities.len())
             .map(|quantity_index| index.similarity(claim_index, fact_index, quantity_index))
@@ -1859,6 +1860,7 @@ fn decide(
                 weak,
                 focus: scores[quantity_index] + FOCUS_MARGIN >= best_score,
                 fact_contrasts,
+                fact_monthly,
             });
         }
     }
