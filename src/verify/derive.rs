@@ -195,6 +195,18 @@ fn shown(operands: &[&Quantity]) -> Vec<String> {
         .collect()
 }
 
+/// Two values as shown, the larger first (`600`, `33`), for a difference.
+fn larger_first(a: &Quantity, b: &Quantity) -> (String, String) {
+    let mut values = shown(&[a, b]).into_iter();
+    let first = values.next().unwrap_or_default();
+    let second = values.next().unwrap_or_default();
+    if a.base_value >= b.base_value {
+        (first, second)
+    } else {
+        (second, first)
+    }
+}
+
 fn admitted(claim: &Quantity, value: f64) -> bool {
     value.is_finite() && compare(claim, Stated::computed(value)) == Comparison::Admitted
 }
@@ -525,12 +537,7 @@ fn amount(
         }
         let difference = (a.quantity.base_value - b.quantity.base_value).abs();
         if difference > 0.0 && admitted(claim, difference) {
-            let values = shown(&[a.quantity, b.quantity]);
-            let (left, right) = if a.quantity.base_value >= b.quantity.base_value {
-                (&values[0], &values[1])
-            } else {
-                (&values[1], &values[0])
-            };
+            let (left, right) = larger_first(a.quantity, b.quantity);
             let expression = format!("{left}-{right} = {}", format_result(claim, difference));
             return result(expression, &[a, b]);
         }
@@ -545,12 +552,7 @@ fn amount(
             }
             let difference = (a.quantity.base_value - b.quantity.base_value).abs();
             if difference > 0.0 && admitted(claim, difference * 12.0) {
-                let values = shown(&[a.quantity, b.quantity]);
-                let (left, right) = if a.quantity.base_value >= b.quantity.base_value {
-                    (&values[0], &values[1])
-                } else {
-                    (&values[1], &values[0])
-                };
+                let (left, right) = larger_first(a.quantity, b.quantity);
                 let expression = format!(
                     "({left}-{right})×12 = {}",
                     format_result(claim, difference * 12.0)
