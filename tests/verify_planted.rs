@@ -297,31 +297,27 @@ fn describe(name: &str, claim: &Claim, expectation: &Expectation) -> String {
 /// as written (see the README for its first-run figures).
 #[test]
 fn second_held_out_set() {
-    let evaluation = evaluate("holdout2");
-    assert!(
-        evaluation.problems.is_empty(),
-        "suite problems:\n{}",
-        evaluation.problems.join("\n")
-    );
+    run_as_written("holdout2");
 }
 
 /// A third held-out set, written blind (without the verifier's code) on
 /// 2026-11-30; run as written (see the README for its first-run figures).
 #[test]
 fn third_held_out_set() {
-    let evaluation = evaluate("holdout3");
-    assert!(
-        evaluation.problems.is_empty(),
-        "suite problems:\n{}",
-        evaluation.problems.join("\n")
-    );
+    run_as_written("holdout3");
 }
 
 /// A fourth held-out set, written blind on 2026-11-30 after the fixes the
 /// third called for, and not tuned on; run as written (see the README).
 #[test]
 fn fourth_held_out_set() {
-    let evaluation = evaluate("holdout4");
+    run_as_written("holdout4");
+}
+
+/// Evaluates a held-out set and asserts only that every number is labelled:
+/// its figures are reported, not held to a threshold.
+fn run_as_written(directory: &str) {
+    let evaluation = evaluate(directory);
     assert!(
         evaluation.problems.is_empty(),
         "suite problems:\n{}",
