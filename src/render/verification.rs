@@ -141,13 +141,16 @@ pub fn render_verification_text(
                     .map(location)
                     .collect::<Vec<_>>()
                     .join(", ");
-                format!(
-                    "{} ({at})",
-                    claim
-                        .reason
-                        .as_deref()
-                        .unwrap_or("the source states another value")
-                )
+                let reason = claim
+                    .reason
+                    .as_deref()
+                    .unwrap_or("the source states another value");
+                // A reason that already names the place is not followed by it again.
+                if at.is_empty() || reason.contains(&format!("({at})")) {
+                    reason.to_string()
+                } else {
+                    format!("{reason} ({at})")
+                }
             }
             Status::Unsupported => claim.reason.clone().unwrap_or_default(),
         };
@@ -299,4 +302,42 @@ pub fn render_check_json(findings: &[Inconsistency]) -> String {
         .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"));
     json.push('\n');
     json
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mismatch(reason: &str) -> Claim {
+        Claim {
+            line: 3,
+            column: 8,
+            text: "10분".to_string(),
+            value: 10.0,
+            unit: "분".to_string(),
+            status: Status::Mismatch,
+            sources: vec![SourceRef {
+                path: "retro.md".to_string(),
+                line: 26,
+                text: "상품 캐시 TTL 5분, 카테고리 캐시 TTL 10분으로 분리".to_string(),
+                fact_id: "f000000000000".to_string(),
+            }],
+            derivation: None,
+            reason: Some(reason.to_string()),
+        }
+    }
+
+    #[test]
+    fn a_mismatch_names_its_place_once() {
+        let named = mismatch("10분 is stated about something else (retro.md:26)");
+        let text = render_verification_text("draft.md", None, &[named], false);
+        assert_eq!(text.matches("(retro.md:26)").count(), 1, "{text}");
+
+        let unnamed = mismatch("the source states 5분 for this");
+        let text = render_verification_text("draft.md", None, &[unnamed], false);
+        assert!(
+            text.contains("the source states 5분 for this (retro.md:26)"),
+            "{text}"
+        );
+    }
 }
