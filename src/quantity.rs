@@ -669,6 +669,10 @@ impl Operand {
     }
 }
 
+/// The years a bare four-digit number (`## 2025 성과`, `(2024 ~ 2025)`) is
+/// read as, here and by the verifier.
+pub(crate) const BARE_YEARS: std::ops::RangeInclusive<u64> = 1990..=2100;
+
 impl Operand {
     /// A bare four-digit number that reads as a calendar year.
     fn is_bare_year(&self) -> bool {
@@ -676,7 +680,7 @@ impl Operand {
             && !self.about
             && self
                 .plain
-                .is_some_and(|(digits, v)| digits == 4 && (1990..=2100).contains(&v))
+                .is_some_and(|(digits, v)| digits == 4 && BARE_YEARS.contains(&v))
     }
 
     /// `2024 ~ 2025`: two bare years, the second no earlier, at most a

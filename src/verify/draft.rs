@@ -173,7 +173,7 @@ const METRIC_HEADERS: &[&str] = &["지표", "항목", "측정", "구분", "metri
 /// header such as `지표`, so a row that names its project and its metric in
 /// two cells (`| 쇼퍼 정산 | 정산 준비 시간 | 10시간 |`) labels its numbers
 /// with both; a cell of notes (`| 주요 작업 |`) stays out of the label.
-fn row_quantities(header: &[String], cells: &[String]) -> Vec<(Quantity, String)> {
+fn row_quantities(header: &[String], cells: &[String]) -> Vec<(Quantity, usize)> {
     let found: Vec<Vec<Quantity>> = cells
         .iter()
         .map(|cell| {
@@ -202,7 +202,7 @@ fn row_quantities(header: &[String], cells: &[String]) -> Vec<(Quantity, String)
         .collect();
     let row_key = row_words.join(" ");
     let mut labelled = Vec::new();
-    for (column, (cell, quantities)) in cells.iter().zip(found).enumerate() {
+    for (column, quantities) in found.into_iter().enumerate() {
         let column_name = header.get(column).map(String::as_str).unwrap_or("");
         for mut quantity in quantities {
             let label = if column == 0 || row_key.is_empty() {
@@ -211,7 +211,7 @@ fn row_quantities(header: &[String], cells: &[String]) -> Vec<(Quantity, String)
                 format!("{row_key} · {column_name}")
             };
             quantity.label = Some(label);
-            labelled.push((quantity, cell.clone()));
+            labelled.push((quantity, column));
         }
     }
     labelled
@@ -246,7 +246,7 @@ fn outside_breakdowns(cell: &str, quantity: &Quantity) -> String {
 /// The partner of each quantity of a table row: two values of one kind in
 /// a row (`개선 전 | 개선 후`, beside a `73% 단축` cell) are a before/after
 /// pair, as `600ms → 33ms` would be. Sets their transitions.
-fn pair_row(quantities: &mut [(Quantity, String)]) -> Vec<Option<Quantity>> {
+fn pair_row(quantities: &mut [(Quantity, usize)]) -> Vec<Option<Quantity>> {
     let mut partners = vec![None; quantities.len()];
     if quantities
         .iter()
@@ -263,9 +263,7 @@ fn pair_row(quantities: &mut [(Quantity, String)]) -> Vec<Option<Quantity>> {
             continue;
         };
         // Two numbers of one cell (`69 (BE 45)`) are a whole and its part.
-        let one_cell = quantities[from].1 == quantities[to].1
-            && quantities[from].0.start != quantities[to].0.start;
-        if from != first || one_cell {
+        if from != first || quantities[from].1 == quantities[to].1 {
             continue;
         }
         quantities[from].0.transition = Some(Transition {
@@ -302,7 +300,7 @@ fn is_bare_year(quantity: &Quantity) -> bool {
         && quantity.max.is_none()
         && quantity.surface.len() == 4
         && quantity.surface.bytes().all(|byte| byte.is_ascii_digit())
-        && (1990.0..=2100.0).contains(&quantity.value)
+        && crate::quantity::BARE_YEARS.contains(&(quantity.value as u64))
 }
 
 /// Every quantity of `markdown`, in order, with its context.
@@ -409,7 +407,8 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                     ]),
                     _ => None,
                 };
-                for ((quantity, cell), partner) in quantities.into_iter().zip(partners) {
+                for ((quantity, cell_column), partner) in quantities.into_iter().zip(partners) {
+                    let cell = cells.get(cell_column).map_or("", String::as_str);
                     let row_pair = if partner.is_none() {
                         row_pair.clone()
                     } else {
@@ -421,16 +420,13 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                     if let Some(label) = &quantity.label {
                         context.add_text(&clean_label(label), 1.0);
                     }
-                    let cell_tokens = TokenizedText::new(&outside_breakdowns(&cell, &quantity));
+                    let cell_tokens = TokenizedText::new(&outside_breakdowns(cell, &quantity));
                     let span = [(quantity.start, quantity.end)];
                     cell_tokens.context(&span, &span, 1.0, &mut context);
                     // The other cells: the words of the number's own cell
                     // (`BE` of `69 (BE 45)`) are weighed by their distance above.
-                    let mut own_skipped = false;
-                    for other in cells {
-                        if !own_skipped && *other == cell {
-                            own_skipped = true;
-                        } else {
+                    for (other_column, other) in cells.iter().enumerate() {
+                        if other_column != cell_column {
                             context.add_text(other, ROW_WEIGHT);
                         }
                     }
