@@ -13,6 +13,8 @@ use serde::Deserialize;
 
 use crate::error::{Error, Warning};
 
+mod lines;
+
 /// One Markdown file, parsed.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -453,8 +455,15 @@ struct ItemFrame {
     task: Option<bool>,
 }
 
-/// Flattens the Markdown body into blocks, in document order.
+/// Flattens the Markdown body into blocks, in document order: by the line
+/// scanner when the body keeps to the plain Markdown it reads, else by
+/// pulldown-cmark. Both give the same blocks.
 fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
+    lines::scan_blocks(body, line_offset).unwrap_or_else(|| pulldown_blocks(body, line_offset))
+}
+
+/// Flattens the Markdown body into blocks with pulldown-cmark.
+fn pulldown_blocks(body: &str, line_offset: usize) -> Vec<Block> {
     let lines = LineIndex::new(body, line_offset);
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS

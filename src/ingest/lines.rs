@@ -1,0 +1,833 @@
+//! A line scanner for the plain Markdown retrospectives are mostly written
+//! in: ATX headings, paragraphs, bullet and ordered lists nested by spaces or
+//! tabs, pipe tables, and `**bold**`. It makes the same [`Block`]s as the
+//! pulldown-cmark reading in `ingest` at a fraction of the cost, and gives
+//! up (`None`) on anything it does not read exactly as CommonMark does:
+//! code, quotes, links, HTML, escapes, entities, `_` and `*` emphasis,
+//! strikethrough, setext headings, rules, task boxes, and any list or table
+//! shape outside the few it knows. The caller then parses the whole body
+//! with pulldown-cmark, so the blocks never depend on which reader ran.
+//! A differential test holds the two readers to the same output.
+
+use std::sync::Arc;
+
+use super::{normalise_owned, same_plain_text, strip_list_marker, Block};
+
+/// Bytes whose meaning depends on CommonMark rules this scanner does not
+/// follow: anywhere in the body, they send the file to pulldown-cmark.
+static UNHANDLED: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = b"\r\0\\`[]<&_";
+    let mut index = 0;
+    while index < bytes.len() {
+        table[bytes[index] as usize] = true;
+        index += 1;
+    }
+    table
+};
+
+/// The blocks of `body`, or `None` when it holds anything this scanner
+/// leaves to pulldown-cmark. `line_offset` is the number of lines before
+/// the body (the front matter).
+pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> {
+    if body.starts_with('\u{feff}') || body.bytes().any(|byte| UNHANDLED[usize::from(byte)]) {
+        return None;
+    }
+    let mut scanner = Scanner {
+        blocks: Vec::with_capacity(body.len() / 64 + 1),
+        items: Vec::new(),
+        paragraph: None,
+        after_blank: true,
+        after_text: false,
+    };
+    let mut lines = body.split('\n').enumerate().peekable();
+    while let Some((index, line)) = lines.next() {
+        let number = index + 1 + line_offset;
+        if is_blank(line) {
+            scanner.end_paragraph()?;
+            scanner.after_blank = true;
+            scanner.after_text = false;
+            continue;
+        }
+        let indent = indentation(line)?;
+        let rest = &line[indent.bytes..];
+        if opens_unhandled_block(rest) {
+            return None;
+        }
+        match list_marker(rest) {
+            Opening::Marker(marker) => {
+                scanner.item(indent.columns, marker, number)?;
+                continue;
+            }
+            Opening::Unhandled => return None,
+            Opening::Text => {}
+        }
+        match heading(rest) {
+            Opening::Marker((level, content)) => {
+                if indent.columns > 0 {
+                    return None;
+                }
+                scanner.end_paragraph()?;
+                scanner.close_items(0)?;
+                let text = normalise_owned(inline(content)?.text);
+                if text.is_empty() {
+                    return None;
+                }
+                scanner.blocks.push(Block::Heading {
+                    level,
+                    text,
+                    line: number,
+                });
+                scanner.after_blank = false;
+                scanner.after_text = false;
+                continue;
+            }
+            Opening::Unhandled => return None,
+            Opening::Text => {}
+        }
+        if rest.starts_with('|') {
+            // A table starts at the margin after a blank line or a heading.
+            if indent.columns > 0 || scanner.after_text {
+                return None;
+            }
+            scanner.close_items(0)?;
+            let header = table_cells(rest)?;
+            let delimiter = lines.next().map(|(_, line)| line)?;
+            if !is_delimiter_row_of(delimiter, header.len()) {
+                return None;
+            }
+            let header: Arc<[String]> = header.into();
+            while let Some((index, line)) = lines.next_if(|(_, line)| !is_blank(line)) {
+                if !line.starts_with('|') {
+                    return None;
+                }
+                let cells = table_cells(line)?;
+                if cells.len() != header.len() {
+                    return None;
+                }
+                if cells.iter().any(|cell| !cell.is_empty()) {
+                    scanner.blocks.push(Block::TableRow {
+                        header: Arc::clone(&header),
+                        cells,
+                        line: index + 1 + line_offset,
+                    });
+                }
+            }
+            scanner.after_blank = false;
+            scanner.after_text = false;
+            continue;
+        }
+        if is_delimiter_row(rest) {
+            return None;
+        }
+        // Text: it continues an open paragraph or item, or starts a paragraph.
+        let text = rest.trim();
+        if text.is_empty() {
+            // Only Unicode spaces: not a blank line to CommonMark.
+            return None;
+        }
+        if !scanner.after_text {
+            if !scanner.items.is_empty() && indent.columns > 0 || indent.columns >= 4 {
+                // A second paragraph of an item, or indented code.
+                return None;
+            }
+            scanner.close_items(0)?;
+        }
+        match (&mut scanner.paragraph, scanner.items.last_mut()) {
+            (Some(paragraph), _) => paragraph.add(text, number),
+            (None, Some(item)) if !item.emitted => item.unit.add(text, number),
+            (None, Some(_)) => return None,
+            (None, None) => scanner.paragraph = Some(Unit::new(text, number)),
+        }
+        scanner.after_blank = false;
+        scanner.after_text = true;
+    }
+    scanner.end_paragraph()?;
+    scanner.close_items(0)?;
+    Some(scanner.blocks)
+}
+
+/// Only spaces and tabs: a blank line to CommonMark (other Unicode spaces are text).
+fn is_blank(line: &str) -> bool {
+    line.bytes().all(|byte| byte == b' ' || byte == b'\t')
+}
+
+/// What a line opens: the block the scanner reads, text, or something it
+/// leaves to pulldown-cmark.
+enum Opening<T> {
+    Marker(T),
+    Text,
+    Unhandled,
+}
+
+/// Leading spaces or tabs of a line: their width in bytes and in columns
+/// (a tab moves to the next multiple of 4). A mix of both is left to
+/// pulldown-cmark (`None`), since a tab may then count for fewer columns.
+struct Indentation {
+    bytes: usize,
+    columns: usize,
+}
+
+fn indentation(line: &str) -> Option<Indentation> {
+    let bytes = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let lead = &line.as_bytes()[..bytes];
+    let tabs = lead.iter().filter(|&&byte| byte == b'\t').count();
+    if tabs > 0 && tabs < bytes {
+        return None;
+    }
+    let columns = if tabs > 0 { tabs * 4 } else { bytes };
+    Some(Indentation { bytes, columns })
+}
+
+/// A line (without its indentation) that opens a block this scanner does
+/// not read: a quote, a fence, a rule or setext underline, an HTML block.
+fn opens_unhandled_block(rest: &str) -> bool {
+    if rest.starts_with(['>', '~', '=', '<']) {
+        return true;
+    }
+    let trimmed = rest.trim_end_matches([' ', '\t']);
+    // `--` under text is a setext underline.
+    if !trimmed.is_empty() && trimmed.bytes().all(|byte| byte == b'-') {
+        return true;
+    }
+    // `***`, `- - -`: a rule.
+    let first = rest.as_bytes().first().copied();
+    if !matches!(first, Some(b'-' | b'*')) {
+        return false;
+    }
+    let mut count = 0;
+    for byte in rest.bytes() {
+        if Some(byte) == first {
+            count += 1;
+        } else if byte != b' ' && byte != b'\t' {
+            return false;
+        }
+    }
+    count >= 3
+}
+
+/// The marker of a list item line (without indentation).
+struct Marker<'a> {
+    /// `-`, `*`, `+`, or `.`, `)` for an ordered list.
+    kind: u8,
+    /// The start number of an ordered item.
+    number: Option<u64>,
+    /// Columns from the marker's start to the item's text.
+    width: usize,
+    content: &'a str,
+}
+
+fn list_marker(rest: &str) -> Opening<Marker<'_>> {
+    let bytes = rest.as_bytes();
+    let digits = bytes
+        .iter()
+        .take_while(|byte| byte.is_ascii_digit())
+        .count();
+    let (kind, number, after) = match bytes.first() {
+        Some(b'-' | b'*' | b'+') => (bytes[0], None, 1),
+        _ if (1..=9).contains(&digits) && matches!(bytes.get(digits), Some(b'.' | b')')) => {
+            (bytes[digits], rest[..digits].parse().ok(), digits + 1)
+        }
+        _ => return Opening::Text,
+    };
+    let content = &rest[after..];
+    let spaces = content.bytes().take_while(|&byte| byte == b' ').count();
+    match content.as_bytes().get(spaces) {
+        // An empty item, or a tab after the marker.
+        None | Some(b'\t') => Opening::Unhandled,
+        _ if spaces == 0 => Opening::Text,
+        // Five spaces or more start indented code in the item.
+        _ if spaces > 4 => Opening::Unhandled,
+        _ => Opening::Marker(Marker {
+            kind,
+            number,
+            width: after + spaces,
+            content: &content[spaces..],
+        }),
+    }
+}
+
+/// `## 개요` → (2, `개요`).
+fn heading(rest: &str) -> Opening<(u8, &str)> {
+    let level = rest.bytes().take_while(|&byte| byte == b'#').count();
+    if level == 0 || level > 6 {
+        return Opening::Text;
+    }
+    let after = &rest[level..];
+    if let Some(content) = after.strip_prefix(' ') {
+        // A closing `#` run is left to pulldown-cmark.
+        if content.trim_end().ends_with('#') || content.trim().is_empty() {
+            return Opening::Unhandled;
+        }
+        return Opening::Marker((level as u8, content));
+    }
+    if after.is_empty() || after.starts_with('\t') {
+        Opening::Unhandled
+    } else {
+        Opening::Text
+    }
+}
+
+/// The cells of a `| a | b |` row, each read as inline text; `None` when
+/// the row is not closed by a pipe.
+fn table_cells(line: &str) -> Option<Vec<String>> {
+    let inner = line.trim_end().strip_prefix('|')?.strip_suffix('|')?;
+    inner
+        .split('|')
+        .map(|cell| Some(normalise_owned(inline(cell.trim())?.text)))
+        .collect()
+}
+
+/// `|:--:|---|` with `columns` cells.
+fn is_delimiter_row_of(line: &str, columns: usize) -> bool {
+    let Some(inner) = line
+        .trim()
+        .strip_prefix('|')
+        .and_then(|inner| inner.strip_suffix('|'))
+    else {
+        return false;
+    };
+    let mut count = 0;
+    inner.split('|').all(|cell| {
+        count += 1;
+        let dashes = cell.trim().trim_start_matches(':').trim_end_matches(':');
+        !dashes.is_empty() && dashes.bytes().all(|byte| byte == b'-')
+    }) && count == columns
+}
+
+/// A line made of the characters of a table's delimiter row: under text it
+/// would make a table of it.
+fn is_delimiter_row(rest: &str) -> bool {
+    rest.contains('-') && rest.bytes().all(|byte| b"|-: \t".contains(&byte))
+}
+
+/// The text of a paragraph or list item, gathered line by line.
+struct Unit<'a> {
+    /// The first source line trimmed, without its list marker.
+    first: &'a str,
+    /// The lines after it, trimmed.
+    more: Vec<&'a str>,
+    first_line: usize,
+    last_line: usize,
+}
+
+impl<'a> Unit<'a> {
+    fn new(text: &'a str, line: usize) -> Self {
+        Unit {
+            first: text,
+            more: Vec::new(),
+            first_line: line,
+            last_line: line,
+        }
+    }
+
+    fn add(&mut self, text: &'a str, line: usize) {
+        self.more.push(text);
+        self.last_line = line;
+    }
+
+    /// The plain text, the markup as written when it differs, and whether
+    /// every word is bold. `None` when the inline markup is not plain `**`.
+    fn read(&self) -> Option<(String, Option<String>, bool)> {
+        let joined;
+        let source = if self.more.is_empty() {
+            self.first
+        } else {
+            let mut text = String::with_capacity(
+                self.first.len() + self.more.iter().map(|line| line.len() + 1).sum::<usize>(),
+            );
+            text.push_str(self.first);
+            for line in &self.more {
+                text.push(' ');
+                text.push_str(line);
+            }
+            joined = text;
+            joined.as_str()
+        };
+        let read = inline(source)?;
+        let text = normalise_owned(read.text);
+        // As `source_markup` shows it: the first line without a list marker
+        // (a scanned line never starts with one, so this keeps it whole).
+        let shown = if self.more.is_empty() {
+            strip_list_marker(source)
+        } else {
+            source
+        };
+        // Taking out `**` pairs and spacing is all that makes the text
+        // differ from the source, which therefore reduces to it.
+        let reduces = shown.len() == source.len() || same_plain_text(shown, &text);
+        let markup = (shown != text && reduces).then(|| shown.to_string());
+        Some((text, markup, read.all_bold))
+    }
+}
+
+/// An open list item.
+struct Item<'a> {
+    /// The list's marker kind, to tell a sibling from a new list.
+    kind: u8,
+    /// The column where the item's text starts; deeper lines nest in it.
+    content_column: usize,
+    unit: Unit<'a>,
+    emitted: bool,
+}
+
+struct Scanner<'a> {
+    blocks: Vec<Block>,
+    items: Vec<Item<'a>>,
+    paragraph: Option<Unit<'a>>,
+    /// The line before was blank (or there was none).
+    after_blank: bool,
+    /// The line before was text of a paragraph or an item.
+    after_text: bool,
+}
+
+impl<'a> Scanner<'a> {
+    fn end_paragraph(&mut self) -> Option<()> {
+        if let Some(unit) = self.paragraph.take() {
+            let (text, markup, all_bold) = unit.read()?;
+            if !text.is_empty() {
+                self.blocks.push(Block::Paragraph {
+                    text,
+                    markup,
+                    all_bold,
+                    lines: (unit.first_line, unit.last_line),
+                });
+            }
+        }
+        Some(())
+    }
+
+    /// Emits the item at `depth` if it has not been emitted yet.
+    fn emit(&mut self, depth: usize) -> Option<()> {
+        let item = self.items.get_mut(depth)?;
+        if item.emitted {
+            return Some(());
+        }
+        item.emitted = true;
+        let (text, markup, _) = item.unit.read()?;
+        if !text.is_empty() {
+            let lines = (item.unit.first_line, item.unit.last_line);
+            self.blocks.push(Block::ListItem {
+                depth,
+                text,
+                markup,
+                lines,
+                task: None,
+            });
+        }
+        Some(())
+    }
+
+    /// Emits and closes the open items deeper than `depth`.
+    fn close_items(&mut self, depth: usize) -> Option<()> {
+        while self.items.len() > depth {
+            self.emit(self.items.len() - 1)?;
+            self.items.pop();
+        }
+        Some(())
+    }
+
+    /// A list item line at `column` (its indentation).
+    fn item(&mut self, column: usize, marker: Marker<'a>, number: usize) -> Option<()> {
+        let content = marker.content.trim();
+        // An empty item, or one that opens another block on its line.
+        if content.is_empty()
+            || content.starts_with(['#', '|', '>', '~', '=', '<'])
+            || !matches!(list_marker(content), Opening::Text)
+            || opens_unhandled_block(content)
+            || is_delimiter_row(content)
+        {
+            return None;
+        }
+        let interrupts_text = self.after_text;
+        self.end_paragraph()?;
+        // Close the items this line is not inside of; the last one closed
+        // at this level is the previous sibling, if any.
+        let mut previous_kind = None;
+        while let Some(open) = self.items.last() {
+            if column >= open.content_column {
+                break;
+            }
+            previous_kind = Some(open.kind);
+            let depth = self.items.len() - 1;
+            self.emit(depth)?;
+            self.items.pop();
+        }
+        let parent_column = self.items.last().map_or(0, |parent| parent.content_column);
+        if column - parent_column >= 4 {
+            return None;
+        }
+        let sibling = previous_kind == Some(marker.kind);
+        if !sibling {
+            // A new list: its parent's text is complete, and an ordered list
+            // interrupts text only from 1.
+            if let Some(depth) = self.items.len().checked_sub(1) {
+                self.emit(depth)?;
+            }
+            if interrupts_text && marker.number.is_some_and(|start| start != 1) {
+                return None;
+            }
+        }
+        self.items.push(Item {
+            kind: marker.kind,
+            content_column: column + marker.width,
+            unit: Unit::new(content, number),
+            emitted: false,
+        });
+        self.after_blank = false;
+        self.after_text = true;
+        Some(())
+    }
+}
+
+/// Inline text with its `**` markers taken out.
+struct Inline {
+    text: String,
+    /// Every character outside a bold span is whitespace.
+    all_bold: bool,
+}
+
+/// How a character next to a `**` run counts for CommonMark's flanking rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Space,
+    Punctuation,
+    Other,
+}
+
+fn side(c: Option<char>) -> Option<Side> {
+    match c {
+        None | Some(' ' | '\t') => Some(Side::Space),
+        Some(c) if c.is_ascii_punctuation() => Some(Side::Punctuation),
+        Some(c) if c.is_ascii_alphanumeric() => Some(Side::Other),
+        // Hangul syllables and jamo, CJK ideographs: letters.
+        Some('\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3131}'..='\u{318E}')
+        | Some('\u{4E00}'..='\u{9FFF}') => Some(Side::Other),
+        // Anything else (Unicode spaces, symbols, punctuation) is left to pulldown-cmark.
+        Some(_) => None,
+    }
+}
+
+/// Reads `text` (one paragraph, item, heading or cell, lines joined by
+/// spaces) whose only inline markup may be `**bold**` pairs and at most one
+/// run of `~`. `None` for anything else.
+fn inline(text: &str) -> Option<Inline> {
+    let bytes = text.as_bytes();
+    if !bytes.contains(&b'*') && !bytes.contains(&b'~') {
+        return Some(Inline {
+            text: text.to_string(),
+            all_bold: text.trim().is_empty(),
+        });
+    }
+    // One run of `~` cannot pair with anything; two might strike through.
+    let tilde_runs = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(index, &byte)| byte == b'~' && (index == 0 || bytes[index - 1] != b'~'))
+        .count();
+    if tilde_runs > 1 {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut all_bold = true;
+    let mut open = false;
+    let mut from = 0;
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] != b'*' {
+            index += 1;
+            continue;
+        }
+        let run_end = index
+            + bytes[index..]
+                .iter()
+                .take_while(|&&byte| byte == b'*')
+                .count();
+        if run_end - index != 2 {
+            return None;
+        }
+        let before = side(text[..index].chars().next_back())?;
+        let after = side(text[run_end..].chars().next())?;
+        // CommonMark's delimiter-run flanking.
+        let left_flanking =
+            after != Side::Space && (after != Side::Punctuation || before != Side::Other);
+        let right_flanking =
+            before != Side::Space && (before != Side::Punctuation || after != Side::Other);
+        let segment = &text[from..index];
+        out.push_str(segment);
+        if open && right_flanking {
+            open = false;
+        } else if !open && left_flanking {
+            if !segment.trim().is_empty() {
+                all_bold = false;
+            }
+            open = true;
+        } else {
+            // A run that neither opens nor closes here, or a nested one.
+            return None;
+        }
+        from = run_end;
+        index = run_end;
+    }
+    if open {
+        return None;
+    }
+    let tail = &text[from..];
+    if !tail.trim().is_empty() {
+        all_bold = false;
+    }
+    out.push_str(tail);
+    Some(Inline {
+        text: out,
+        all_bold,
+    })
+}
+
+/// The benchmark's corpus generator, for the test that it is all scanned.
+#[cfg(test)]
+#[path = "../../benches/synthetic/mod.rs"]
+#[allow(dead_code)]
+mod synthetic;
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::super::pulldown_blocks;
+    use super::*;
+
+    use super::synthetic;
+
+    /// The scanner either gives up or gives exactly pulldown-cmark's blocks.
+    fn agrees(body: &str) -> bool {
+        match scan_blocks(body, 4) {
+            Some(fast) => {
+                assert_eq!(fast, pulldown_blocks(body, 4), "{body:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn the_synthetic_retrospectives_are_scanned() {
+        let mut sequence = synthetic::Sequence::new(7);
+        for index in 0..200 {
+            let text = synthetic::retrospective(index, &mut sequence);
+            let (_, offset) = super::super::split_front_matter(&text, "", &mut Vec::new());
+            let body = &text[offset..];
+            assert!(agrees(body), "left to pulldown-cmark: {body}");
+        }
+    }
+
+    #[test]
+    fn the_fixtures_agree_with_pulldown() {
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures"
+        ))];
+        let (mut scanned, mut total) = (0, 0);
+        while let Some(folder) = stack.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|extension| extension == "md") {
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    let (_, offset) = super::super::split_front_matter(&text, "", &mut Vec::new());
+                    total += 1;
+                    scanned += usize::from(agrees(&text[offset..]));
+                }
+            }
+        }
+        eprintln!("{scanned} of {total} fixture files scanned");
+        assert!(total > 20 && scanned > 0, "{scanned} of {total} scanned");
+    }
+
+    #[test]
+    fn plain_shapes_are_scanned_and_agree() {
+        let accepted = [
+            "## 개요\n\n3월에는 **35개의 커밋**과 **12개의 이슈**를 처리했습니다.\n",
+            "**MPT-8704: 태블릿 이슈**\n- 원인\n",
+            "- 쇼퍼 정산\n\t- 결과\n\t\t- 10시간에서 2시간으로 단축\n",
+            "- 목록 항목\n  이어지는 줄\n- 다음\n게으른 줄\n",
+            "1. **작게 나누기**: 배포 단위\n2. 모니터링은 2022.04.18부터\n",
+            "문단 첫 줄\n- 끼어든 목록\n\n  - 두 칸 자식\n",
+            "| 주 | 커밋 (BE+FE) |\n|:--:|---|\n| 1주차 | 35 (31+4) |\n| | |\n\n끝\n",
+            "- 가\n  1. 자식\n  2. 둘째\n- 나\n",
+            "- 가\n* 새 목록\n+ 또 새 목록\n",
+            "**성과**: 오류율 1~4% 감소\n",
+            "#### 결제 (3월)\n배경 문장\n이어짐\n# 다음\n",
+            "-  두 공백\n   자식 아님\n",
+            "x**y**z 와 **굵게**다\n",
+        ];
+        for body in accepted {
+            assert!(agrees(body), "left to pulldown-cmark: {body:?}");
+        }
+        let refused = [
+            "문단\n---\n",
+            "문단\n--\n",
+            "> 인용\n",
+            "```\ncode\n```\n",
+            "- [ ] 할 일\n",
+            "[링크](x)\n",
+            "**\"인용\"**이다\n",
+            "*기울임*\n",
+            "2~3% 와 4~5%\n",
+            "#\n",
+            "## 제목 ##\n",
+            "문단\n2. 이어짐\n",
+            "- 가\n\n  둘째 문단\n",
+            "    코드\n",
+            "-\n",
+            "a | b\n--|--\n",
+            "** 공백**\n",
+        ];
+        for body in refused {
+            assert!(
+                !agrees(body),
+                "scanned, should be left to pulldown-cmark: {body:?}"
+            );
+        }
+    }
+
+    /// Lines the scanner reads, alone at least.
+    const PLAIN: &[&str] = &[
+        "",
+        "",
+        "",
+        "",
+        "",
+        "  ",
+        "\t",
+        "## 개요",
+        "#### 결제 서비스 (3월)",
+        "# **한패스**",
+        "#태그",
+        "####### 일곱",
+        "### **굵은** 제목",
+        "3월에는 **35개의 커밋**과 **12개의 이슈**를 처리했습니다.",
+        "**성과**: 오류율 1~4% 감소",
+        "**MPT-8704: 태블릿 이슈**",
+        "**굵게**다",
+        "  들여쓴 줄",
+        "\t탭 줄",
+        "1.8초 → 240ms",
+        "2025.12.01 ~ 2025.12.12",
+        "+5% 증가",
+        "-30% 감소",
+        "#12 이슈",
+        "x**y**z",
+        "**값**.",
+        "한 줄  ",
+        "**a**b**c**",
+        "텍스트 --",
+        "- 항목",
+        "* 항목",
+        "+ 항목",
+        "1. 첫째",
+        "2. 둘째",
+        "3) 셋째",
+        "\t- 탭 자식",
+        "\t\t- 탭 손자",
+        "\t\t\t- 탭 증손",
+        "  - 두 칸 자식",
+        "    - 네 칸",
+        "   - 세 칸",
+        " - 한 칸",
+        "-  두 공백",
+        "- **원인**: 캐시",
+        "10. 열째",
+        "  1. 자식 번호",
+        "  2. 자식 둘",
+        "\t1. 탭 번호",
+        "- **성과**: 1~2% 감소",
+        "      - 여섯 칸",
+        "| 월 | 커밋 (BE+FE) | 이슈 |",
+        "|:--:|:--:|:--:|",
+        "| 2월 | 35 (31+4) | 8 |",
+        "| 3월 | **12** | 2 |",
+        "| | | |",
+    ];
+
+    /// Lines that are left to pulldown-cmark, alone or beside others.
+    const TRICKY: &[&str] = &[
+        "##",
+        "## 제목 ##",
+        "  ## 들여쓴 제목",
+        "a ** b",
+        "** 공백**",
+        "**(BE+FE)**로 나눔",
+        "인스턴스 수*30개",
+        "*기울임*",
+        "2~3% 와 4~5%",
+        "~~취소~~",
+        "    코드처럼",
+        "**\"인용\"**이다",
+        "**3.5배**↑",
+        "\u{a0}",
+        "\u{a0}공백",
+        "| 섞인 | 줄",
+        "**",
+        "****",
+        "***굵고 기울임***",
+        "-     다섯 공백",
+        "- ",
+        "-",
+        "-\t탭",
+        "- - 중첩",
+        "- [ ] 할 일",
+        "- 1. 번호",
+        "- # 제목",
+        " \t- 섞인 들여쓰기",
+        "- | 표 같은",
+        "- --",
+        "|---|---|",
+        "| a | b |",
+        "a | b",
+        "--|--",
+        "| 한 칸 |",
+        "| 끝 없는",
+        "---",
+        "***",
+        "* * *",
+        "===",
+        "--",
+        "> 인용",
+        "```",
+        "~~~",
+        "<!-- 주석 -->",
+        "[링크](x)",
+        "a\\b",
+        "`code`",
+        "&amp;",
+        "_밑줄_",
+    ];
+
+    fn document() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            12 => prop::sample::select(PLAIN),
+            1 => prop::sample::select(TRICKY),
+        ];
+        prop::collection::vec(line, 0..24).prop_map(|lines| {
+            let mut text = lines.join("\n");
+            text.push('\n');
+            text
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 10000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn scanned_documents_agree_with_pulldown(body in document()) {
+            agrees(&body);
+        }
+    }
+}
