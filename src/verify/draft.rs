@@ -42,8 +42,9 @@ pub(crate) struct Site {
     /// A table cell: its context is its label, not the words around it.
     pub in_table: bool,
     /// For another number of a table row that holds one before/after pair
-    /// (`| 배치 시간 | 2시간 30분 | 40분 | 73% 단축 |`): the pair's sites (their
-    /// indices among the draft's sites) and quantities.
+    /// (`| 배치 시간 | 2시간 30분 | 40분 | 73% 단축 |`), or of a sentence
+    /// after a change (`1,200만 원 → 800만 원 (연 4,800만 원 절감)`): the
+    /// pair's sites (their indices among the draft's sites) and quantities.
     pub row_pair: Option<[(usize, Quantity); 2]>,
     /// Years named in the sentence, the parent bullet or the headings above:
     /// facts from other years are less likely to be about the same thing.
@@ -486,11 +487,15 @@ fn add_text_sites(
     let quantities_spans = masked.clone();
     let all_quantities = quantities.clone();
     let mut cursor = (lines.0.saturating_sub(1), 0);
-    for quantity in quantities {
+    // The site of each quantity, for the pair a later number follows.
+    let mut site_of: Vec<Option<usize>> = Vec::with_capacity(all_quantities.len());
+    for (position, quantity) in quantities.into_iter().enumerate() {
         let (line, column) = locator.locate(&quantity.surface, lines.0, lines.1, &mut cursor);
         if is_bare_year(&quantity) {
+            site_of.push(None);
             continue;
         }
+        site_of.push(Some(sites.len()));
         let mut context = Bag::default();
         tokenized.context(
             &anchors(&quantities_spans, &quantity),
@@ -517,6 +522,7 @@ fn add_text_sites(
         if let Some(parent) = parent {
             years = merge_years(&years, &years_in(parent));
         }
+        let row_pair = followed_pair(text, &all_quantities, position, &site_of);
         sites.push(Site {
             line,
             column,
@@ -532,9 +538,41 @@ fn add_text_sites(
             partner,
             bare,
             in_table: false,
-            row_pair: None,
+            row_pair,
         });
     }
+}
+
+/// For a number that is no end of a change itself, the change it follows
+/// in its sentence (`1,200만 원 → 800만 원 (… 연 4,800만 원 절감)`): the sites
+/// and quantities of the nearest pair before it, as for a table row.
+fn followed_pair(
+    text: &str,
+    quantities: &[Quantity],
+    position: usize,
+    site_of: &[Option<usize>],
+) -> Option<[(usize, Quantity); 2]> {
+    let quantity = quantities.get(position)?;
+    if quantity.transition.is_some() {
+        return None;
+    }
+    let own = sentence_around(text, quantity.start);
+    (0..position).rev().find_map(|to| {
+        let end = &quantities[to];
+        let transition = end.transition?;
+        if transition.role != TransitionRole::To || transition.partner >= to {
+            return None;
+        }
+        // The pair must lie in the number's own sentence.
+        if sentence_around(text, end.start) != own {
+            return None;
+        }
+        let from = &quantities[transition.partner];
+        Some([
+            ((*site_of.get(transition.partner)?)?, from.clone()),
+            ((*site_of.get(to)?)?, end.clone()),
+        ])
+    })
 }
 
 #[cfg(test)]
@@ -636,6 +674,32 @@ mod tests {
             .map(|site| site.quantity.surface.as_str())
             .collect();
         assert_eq!(texts, vec!["9.7%"]);
+    }
+
+    #[test]
+    fn a_number_after_a_change_in_its_sentence_knows_the_change() {
+        let found = sites(
+            "- 월 비용 1,200만 원 → 800만 원 (연 4,800만 원 절감). 인원은 5명\n",
+        );
+        let pairs: Vec<(&str, Option<[&str; 2]>)> = found
+            .iter()
+            .map(|site| {
+                let pair = site.row_pair.as_ref().map(|[(_, from), (_, to)]| {
+                    [from.surface.as_str(), to.surface.as_str()]
+                });
+                (site.quantity.surface.as_str(), pair)
+            })
+            .collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("1,200만 원", None),
+                ("800만 원", None),
+                ("4,800만 원", Some(["1,200만 원", "800만 원"])),
+                // Another sentence: not about that change.
+                ("5명", None),
+            ]
+        );
     }
 
     #[test]
