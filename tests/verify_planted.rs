@@ -314,6 +314,14 @@ fn fourth_held_out_set() {
     run_as_written("holdout4");
 }
 
+/// A fifth held-out set, written blind on 2026-11-30 (sixth session) in
+/// three new styles (review tables, 배경/담당/결과, interview answers); run
+/// as written (see the README).
+#[test]
+fn fifth_held_out_set() {
+    run_as_written("holdout5");
+}
+
 /// Evaluates a held-out set and asserts only that every number is labelled:
 /// its figures are reported, not held to a threshold.
 fn run_as_written(directory: &str) {

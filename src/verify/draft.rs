@@ -46,6 +46,9 @@ pub(crate) struct Site {
     /// after a change (`1,200만 원 → 800만 원 (연 4,800만 원 절감)`): the
     /// pair's sites (their indices among the draft's sites) and quantities.
     pub row_pair: Option<[(usize, Quantity); 2]>,
+    /// For a number of a sentence that states no change, the sentence's other
+    /// numbers that are no change either, with their sites (see `quoted_numbers`).
+    pub quoted: Vec<(usize, Quantity)>,
     /// Years named in the sentence, the parent bullet or the headings above:
     /// facts from other years are less likely to be about the same thing.
     pub years: Vec<i32>,
@@ -448,6 +451,7 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                         bare: false,
                         in_table: true,
                         row_pair,
+                        quoted: Vec::new(),
                         lead: Vec::new(),
                         trail: Vec::new(),
                     });
@@ -487,15 +491,23 @@ fn add_text_sites(
     let quantities_spans = masked.clone();
     let all_quantities = quantities.clone();
     let mut cursor = (lines.0.saturating_sub(1), 0);
-    // The site of each quantity, for the pair a later number follows.
-    let mut site_of: Vec<Option<usize>> = Vec::with_capacity(all_quantities.len());
+    // The site each quantity will have (bare years have none), for the
+    // numbers of a sentence to know each other.
+    let mut next_site = sites.len();
+    let site_of: Vec<Option<usize>> = all_quantities
+        .iter()
+        .map(|quantity| {
+            (!is_bare_year(quantity)).then(|| {
+                next_site += 1;
+                next_site - 1
+            })
+        })
+        .collect();
     for (position, quantity) in quantities.into_iter().enumerate() {
         let (line, column) = locator.locate(&quantity.surface, lines.0, lines.1, &mut cursor);
         if is_bare_year(&quantity) {
-            site_of.push(None);
             continue;
         }
-        site_of.push(Some(sites.len()));
         let mut context = Bag::default();
         tokenized.context(
             &anchors(&quantities_spans, &quantity),
@@ -523,6 +535,11 @@ fn add_text_sites(
             years = merge_years(&years, &years_in(parent));
         }
         let row_pair = followed_pair(text, &all_quantities, position, &site_of);
+        let quoted = if row_pair.is_none() && quantity.transition.is_none() {
+            quoted_numbers(text, &all_quantities, position, &site_of)
+        } else {
+            Vec::new()
+        };
         sites.push(Site {
             line,
             column,
@@ -539,8 +556,35 @@ fn add_text_sites(
             bare,
             in_table: false,
             row_pair,
+            quoted,
         });
     }
+}
+
+/// The other numbers of a number's sentence that are no change of their
+/// own (`전년 463개` of `2025년 커밋은 전년 463개 대비 약 10% 늘었고`), with
+/// their sites: a source that states one of them as an end of a change
+/// may hold what the number derives from.
+fn quoted_numbers(
+    text: &str,
+    quantities: &[Quantity],
+    position: usize,
+    site_of: &[Option<usize>],
+) -> Vec<(usize, Quantity)> {
+    let Some(quantity) = quantities.get(position) else {
+        return Vec::new();
+    };
+    let own = sentence_around(text, quantity.start);
+    quantities
+        .iter()
+        .enumerate()
+        .filter(|&(other, found)| {
+            other != position
+                && found.transition.is_none()
+                && sentence_around(text, found.start) == own
+        })
+        .filter_map(|(other, found)| Some(((*site_of.get(other)?)?, found.clone())))
+        .collect()
 }
 
 /// For a number that is no end of a change itself, the change it follows
@@ -678,15 +722,14 @@ mod tests {
 
     #[test]
     fn a_number_after_a_change_in_its_sentence_knows_the_change() {
-        let found = sites(
-            "- 월 비용 1,200만 원 → 800만 원 (연 4,800만 원 절감). 인원은 5명\n",
-        );
+        let found = sites("- 월 비용 1,200만 원 → 800만 원 (연 4,800만 원 절감). 인원은 5명\n");
         let pairs: Vec<(&str, Option<[&str; 2]>)> = found
             .iter()
             .map(|site| {
-                let pair = site.row_pair.as_ref().map(|[(_, from), (_, to)]| {
-                    [from.surface.as_str(), to.surface.as_str()]
-                });
+                let pair = site
+                    .row_pair
+                    .as_ref()
+                    .map(|[(_, from), (_, to)]| [from.surface.as_str(), to.surface.as_str()]);
                 (site.quantity.surface.as_str(), pair)
             })
             .collect();

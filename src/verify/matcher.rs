@@ -1790,6 +1790,13 @@ fn decide(
             None => operand_facts.push((OPERAND_FLOOR, fact_index)),
         }
     }
+    // A number beside another the sentence quotes (`전년 463개 대비 약 10%`):
+    // a fact stating that one as an end of a change is about the same change.
+    for fact_index in quoted_change_facts(index, site) {
+        if !operand_facts.iter().any(|(_, known)| *known == fact_index) {
+            operand_facts.push((OPERAND_FLOOR, fact_index));
+        }
+    }
     operand_facts.sort_by(|left, right| right.0.total_cmp(&left.0).then(left.1.cmp(&right.1)));
     keep_distinct_rows(index.facts, &mut operand_facts);
     operand_facts.truncate(OPERAND_FACTS);
@@ -2002,6 +2009,30 @@ fn stated_elsewhere(
         claim.surface,
         describe(fact)
     ))
+}
+
+/// The facts that state one of the site's quoted numbers (`Site::quoted`)
+/// as an end of a change.
+fn quoted_change_facts(index: &Index<'_>, site: &Site) -> Vec<u32> {
+    let mut found: Vec<u32> = Vec::new();
+    for (quoted_site, quoted) in &site.quoted {
+        let Some(candidates) = index.value_candidates.get(*quoted_site) else {
+            continue;
+        };
+        for ranked in candidates {
+            let fact = &index.facts[ranked.fact as usize];
+            let states_as_end = fact.quantities.iter().any(|quantity| {
+                quantity.transition.is_some()
+                    && Family::of(quantity) == Family::of(quoted)
+                    && counters_compatible(quoted, quantity)
+                    && compare(quoted, Stated::of(quantity)) == Comparison::Admitted
+            });
+            if states_as_end && !found.contains(&ranked.fact) {
+                found.push(ranked.fact);
+            }
+        }
+    }
+    found
 }
 
 /// The facts that state both ends of the before/after pair of the site's

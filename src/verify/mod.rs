@@ -262,12 +262,35 @@ fn company_sections(
 ) -> Vec<(usize, Option<String>)> {
     let (document, _) = parse_document(markdown, "draft".to_string(), "draft".to_string());
     let mut sections = vec![(1, None)];
-    let known = |name: &str| {
-        profile.canonical_company(name).is_some()
-            || facts
-                .iter()
-                .any(|fact| fold_name(&fact.company) == fold_name(name))
+    let resolve = |name: &str| -> Option<String> {
+        profile
+            .canonical_company(name)
+            .map(str::to_string)
+            .or_else(|| {
+                facts
+                    .iter()
+                    .find(|fact| fold_name(&fact.company) == fold_name(name))
+                    .map(|fact| fact.company.to_string())
+            })
     };
+    // `플라잉닥터 (모비닥)`: the name and the alias in brackets, if both (or
+    // the only one known) name one company.
+    let heading_company = |text: &str| -> Option<String> {
+        resolve(text).or_else(|| {
+            let (outside, inside) = text.split_once('(')?;
+            let inside = inside.trim_end().strip_suffix(')')?;
+            let names: Vec<String> = [outside.trim(), inside.trim()]
+                .into_iter()
+                .filter_map(|part| resolve(part.trim_matches('*')))
+                .collect();
+            match names.as_slice() {
+                [one] => Some(one.clone()),
+                [first, second] if first == second => Some(first.clone()),
+                _ => None,
+            }
+        })
+    };
+    let known = |name: &str| heading_company(name).is_some();
     // A `# 회사` heading that names a known company starts its section even
     // without the period line a 경력기술서 puts under it.
     let mut starts: Vec<usize> = company_headings(&document.blocks).collect();
@@ -281,16 +304,7 @@ fn company_sections(
     starts.sort_unstable();
     for index in starts {
         if let Some(Block::Heading { text, line, .. }) = document.blocks.get(index) {
-            let name = profile
-                .canonical_company(text)
-                .map(str::to_string)
-                .or_else(|| {
-                    facts
-                        .iter()
-                        .find(|fact| fold_name(&fact.company) == fold_name(text))
-                        .map(|fact| fact.company.to_string())
-                });
-            sections.push((*line, name));
+            sections.push((*line, heading_company(text)));
         }
     }
     if sections.len() > 1 && sections[1].0 <= 1 {
@@ -359,5 +373,28 @@ impl Family {
             }
             other => other.bit(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_company_heading_may_add_its_alias_in_brackets() {
+        let profile = crate::config::parse_profile(
+            "[[companies]]\nname = \"플라잉닥터\"\naliases = [\"모비닥\"]\n\n[[companies]]\nname = \"한패스\"\n",
+            std::path::Path::new("draft.toml"),
+        )
+        .unwrap();
+        let markdown = "# 플라잉닥터 (모비닥)\n\n- 커밋 508개\n\n# 한패스 (해외송금)\n\n- 9개\n\n# 플라잉닥터 (한패스)\n";
+        let sections = company_sections(markdown, &[], &profile);
+        let names: Vec<(usize, Option<&str>)> = sections
+            .iter()
+            .map(|(line, name)| (*line, name.as_deref()))
+            .collect();
+        // Names of two companies say nothing about which one it is: that
+        // heading starts no section.
+        assert_eq!(names, [(1, Some("플라잉닥터")), (5, Some("한패스"))]);
     }
 }
