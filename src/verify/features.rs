@@ -1137,6 +1137,45 @@ impl TokenizedText {
     /// some segment on the way holds another number: `상품 캐시 TTL 5분,
     /// 카테고리 캐시 TTL 10분` keeps 상품 with 5분, while the plain list of
     /// `Western Union, Union Pay 등 10개` stays with its number.
+    /// [`Self::context`] for a table row: a word of the number's own cell
+    /// weighs by its distance, as in prose, but every word of the other
+    /// cells weighs alike, as if `distance` away. Cells are columns, not a
+    /// sentence: the one next to a number is no nearer to it in meaning than
+    /// the one after.
+    pub fn row_context(
+        &self,
+        anchors: &[(usize, usize)],
+        masked: &[(usize, usize)],
+        scale: f32,
+        distance: f32,
+        bag: &mut Bag,
+    ) {
+        let located: Vec<(f32, usize)> = anchors
+            .iter()
+            .filter_map(|&(start, end)| self.locate(start, end))
+            .collect();
+        if located.is_empty() {
+            return;
+        }
+        for word in &self.words {
+            let overlaps = masked
+                .iter()
+                .any(|(mask_start, mask_end)| word.end > *mask_start && word.start < *mask_end);
+            if overlaps || word.features.is_empty() {
+                continue;
+            }
+            let own = located
+                .iter()
+                .filter(|(_, segment)| *segment == word.segment)
+                .map(|(position, _)| ((word.position - position).abs() - 1.0).max(0.0))
+                .fold(f32::INFINITY, f32::min);
+            let weight = proximity(own.min(distance)) * scale;
+            for feature in &word.features {
+                bag.add(*feature, weight);
+            }
+        }
+    }
+
     pub fn context(
         &self,
         anchors: &[(usize, usize)],

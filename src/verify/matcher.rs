@@ -85,6 +85,9 @@ const OTHER_YEAR_FACTOR: f32 = 0.6;
 const NEAR_WEIGHT: f32 = 0.45;
 /// A table cell's neighbours count less than its label (`2월 · 커밋`).
 const TABLE_TEXT_SCALE: f32 = 0.6;
+/// Every word of a row's other cells counts as if this many words from the
+/// number, whichever column it is in.
+const ROW_CELL_DISTANCE: f32 = 2.0;
 
 /// A fact with a score, ordered so that a `BinaryHeap` keeps the lowest on top.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -820,11 +823,20 @@ impl<'a> Index<'a> {
         let context = Self::context(&mut self.contexts, self.facts, fact_index);
         if context.bags[quantity_index].is_none() {
             let mut bag = context.extra.clone();
-            let scale = if is_table { TABLE_TEXT_SCALE } else { 1.0 };
             let anchors = super::draft::anchors(&context.masked, quantity);
-            context
-                .tokenized
-                .context(&anchors, &context.masked, scale, &mut bag);
+            if is_table {
+                context.tokenized.row_context(
+                    &anchors,
+                    &context.masked,
+                    TABLE_TEXT_SCALE,
+                    ROW_CELL_DISTANCE,
+                    &mut bag,
+                );
+            } else {
+                context
+                    .tokenized
+                    .context(&anchors, &context.masked, 1.0, &mut bag);
+            }
             if let Some(label) = &quantity.label {
                 bag.add_text(&clean_label(label), 1.0);
             }
