@@ -250,7 +250,11 @@ fn outside_breakdowns(cell: &str, quantity: &Quantity) -> String {
 /// The partner of each quantity of a table row: two values of one kind in
 /// a row (`개선 전 | 개선 후`, beside a `73% 단축` cell) are a before/after
 /// pair, as `600ms → 33ms` would be. Sets their transitions.
-fn pair_row(quantities: &mut [(Quantity, usize)]) -> Vec<Option<Quantity>> {
+fn pair_row(
+    header: &[String],
+    cells: &[String],
+    quantities: &mut [(Quantity, usize)],
+) -> Vec<Option<Quantity>> {
     let mut partners = vec![None; quantities.len()];
     if quantities
         .iter()
@@ -258,6 +262,35 @@ fn pair_row(quantities: &mut [(Quantity, usize)]) -> Vec<Option<Quantity>> {
     {
         return partners;
     }
+    // Two columns of two metrics (`커밋 | 이슈`) are no change: a pair needs
+    // before/after columns (`Before`, `개선 전`, `2024`) or a cell that
+    // states the change (`73% 단축`).
+    let before_after = |column: usize| {
+        header.get(column).is_some_and(|name| {
+            let name = name.trim().to_lowercase();
+            let year = name.len() == 4
+                && name.bytes().all(|byte| byte.is_ascii_digit())
+                && crate::quantity::BARE_YEARS.contains(&name.parse::<u64>().unwrap_or(0));
+            year || name.ends_with('전')
+                || name.ends_with('후')
+                || [
+                    "before", "after", "기존", "이전", "이후", "as-is", "to-be", "asis", "tobe",
+                ]
+                .iter()
+                .any(|word| name.contains(word))
+        })
+    };
+    let states_change = |except: [usize; 2]| {
+        cells.iter().enumerate().any(|(column, cell)| {
+            !except.contains(&column)
+                && (cell.contains(['%', '↓', '↑', '→'])
+                    || [
+                        "배", "감소", "증가", "단축", "개선", "절감", "향상", "줄", "늘",
+                    ]
+                    .iter()
+                    .any(|word| cell.contains(word)))
+        })
+    };
     for first in 0..quantities.len() {
         let family = Family::of(&quantities[first].0);
         let members: Vec<usize> = (0..quantities.len())
@@ -268,6 +301,10 @@ fn pair_row(quantities: &mut [(Quantity, usize)]) -> Vec<Option<Quantity>> {
         };
         // Two numbers of one cell (`69 (BE 45)`) are a whole and its part.
         if from != first || quantities[from].1 == quantities[to].1 {
+            continue;
+        }
+        let columns = [quantities[from].1, quantities[to].1];
+        if !before_after(columns[0]) && !before_after(columns[1]) && !states_change(columns) {
             continue;
         }
         quantities[from].0.transition = Some(Transition {
@@ -397,7 +434,7 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
             } => {
                 let mut cursor = (line.saturating_sub(1), 0);
                 let mut quantities = row_quantities(header, cells);
-                let partners = pair_row(&mut quantities);
+                let partners = pair_row(header, cells, &mut quantities);
                 // With one before/after pair in the row, its other numbers
                 // (`73% 단축`) are about that change.
                 let first_site = sites.len();
@@ -652,7 +689,7 @@ mod tests {
         let header = cells(&["항목", "Before", "After", "개선"]);
         let row = cells(&["배치 시간", "2시간 30분", "40분", "약 73% 단축"]);
         let mut quantities = row_quantities(&header, &row);
-        let partners = pair_row(&mut quantities);
+        let partners = pair_row(&header, &row, &mut quantities);
         assert_eq!(
             partners[0].as_ref().map(|q| q.surface.as_str()),
             Some("40분")
@@ -665,8 +702,19 @@ mod tests {
 
         // A whole and its part in one cell are not.
         let row = cells(&["9월", "69 (BE 45)"]);
-        let mut quantities = row_quantities(&cells(&["시기", "커밋"]), &row);
-        assert!(pair_row(&mut quantities).iter().all(Option::is_none));
+        let header = cells(&["시기", "커밋"]);
+        let mut quantities = row_quantities(&header, &row);
+        assert!(pair_row(&header, &row, &mut quantities)
+            .iter()
+            .all(Option::is_none));
+
+        // Nor are two metrics in two columns.
+        let row = cells(&["2025.04 ~ 2025.05", "콘텐츠 연동", "98", "40"]);
+        let header = cells(&["시기", "작업", "커밋", "이슈"]);
+        let mut quantities = row_quantities(&header, &row);
+        assert!(pair_row(&header, &row, &mut quantities)
+            .iter()
+            .all(Option::is_none));
     }
 
     #[test]

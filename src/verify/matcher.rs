@@ -1046,7 +1046,7 @@ fn span_total_for(
     // A share is a percentage; a count with `전체` or ` 중 ` may still be a
     // span's total (`2분기 전체 커밋 178개`).
     let share = cues.share && Family::of(&site.quantity) != Family::Count;
-    if site.partner.is_some() || site.in_table || cues.change || share {
+    if site.partner.is_some() || cues.change || share {
         return None;
     }
     let facts = index.facts;
@@ -1055,7 +1055,17 @@ fn span_total_for(
             .tables
             .get_or_insert_with(|| std::rc::Rc::new(find_tables(facts))),
     );
-    let near: Vec<String> = site.lead.iter().chain(site.trail.iter()).cloned().collect();
+    // A table cell's own clause is its column (`커밋` of a row
+    // `2025.04 ~ 2025.05 | … | 98`).
+    let near: Vec<String> = if site.in_table {
+        let label = site.quantity.label.as_deref().unwrap_or("");
+        let column = label.rsplit(" · ").next().unwrap_or(label);
+        let mut words = Vec::new();
+        for_each_word(column, |word| words.push(word.to_lowercase()));
+        words
+    } else {
+        site.lead.iter().chain(site.trail.iter()).cloned().collect()
+    };
     let claim = span::SpanClaim {
         span,
         near: &near,
@@ -1393,7 +1403,13 @@ fn decide(
     // the fact states for a longer or another stretch of the year (its
     // period, `1~10월`), unless the months its text or row key names lie in
     // the span.
-    let claim_span = span::named_span(&site.sentence).filter(|_| family == Family::Count);
+    let claim_span = span::named_span(&site.sentence)
+        .or_else(|| {
+            // A table row's period cell (`2025.04 ~ 2025.05`), its key.
+            let label = site.quantity.label.as_deref().filter(|_| site.in_table)?;
+            span::dated_span(label.split(" · ").next().unwrap_or(label))
+        })
+        .filter(|_| family == Family::Count);
     let other_span = |fact: &Fact| {
         let Some((from, to)) = claim_span else {
             return false;

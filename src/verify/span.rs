@@ -120,6 +120,51 @@ fn month_range(before: &str, after: &str) -> Option<(u32, u32)> {
     ((1..=12).contains(&from) && (1..=12).contains(&to) && from < to).then_some((from, to))
 }
 
+/// The one span of months of one year a table row's period cell names
+/// (`2025.04 ~ 2025.05`). In prose such dates give a project's period, not
+/// a span its numbers add up over, so [`named_span`] leaves them out.
+pub(crate) fn dated_span(cell: &str) -> Option<(u32, u32)> {
+    let mut spans: Vec<(u32, u32)> = Vec::new();
+    for (index, dash) in cell.match_indices(['~', '∼']) {
+        if let Some(span) = dated_month_range(&cell[..index], &cell[index + dash.len()..]) {
+            if !spans.contains(&span) {
+                spans.push(span);
+            }
+        }
+    }
+    match spans.as_slice() {
+        [span] => Some(*span),
+        _ => None,
+    }
+}
+
+/// The months of `YYYY.MM ~ YYYY.MM` within one year: `before` ends with
+/// the first date, `after` starts with the last; a day (`2025.04.01`) makes
+/// it a span of days, not months.
+fn dated_month_range(before: &str, after: &str) -> Option<(u32, u32)> {
+    let year_month = |text: &str| -> Option<(u32, u32)> {
+        let (year, month) = text.split_once('.')?;
+        let year_ok = year.len() == 4 && year.bytes().all(|byte| byte.is_ascii_digit());
+        let month_ok =
+            (1..=2).contains(&month.len()) && month.bytes().all(|byte| byte.is_ascii_digit());
+        (year_ok && month_ok).then(|| Some((year.parse().ok()?, month.parse().ok()?)))?
+    };
+    let first = before.trim_end();
+    let first = &first[first
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |index| {
+            index + first[index..].chars().next().map_or(1, char::len_utf8)
+        })..];
+    let last = after.trim_start();
+    let last = &last[..last
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(last.len())];
+    let (from_year, from) = year_month(first)?;
+    let (to_year, to) = year_month(last)?;
+    (from_year == to_year && (1..=12).contains(&from) && (1..=12).contains(&to) && from < to)
+        .then_some((from, to))
+}
+
 /// What a claim says, for [`span_total`].
 pub(crate) struct SpanClaim<'a> {
     pub span: (u32, u32),
@@ -280,5 +325,13 @@ mod tests {
         assert_eq!(named_span("MSA Q10 항목"), None);
         assert_eq!(named_span("12.1분기"), None);
         assert_eq!(named_span("6~1월"), None);
+    }
+
+    #[test]
+    fn a_period_cell_of_one_year_is_a_span() {
+        assert_eq!(dated_span("2025.04 ~ 2025.05 · 커밋"), Some((4, 5)));
+        assert_eq!(dated_span("2024.11 ~ 2025.02"), None);
+        assert_eq!(dated_span("2025.04.01 ~ 2025.05.31"), None);
+        assert_eq!(dated_span("2025.05 ~ 2025.04"), None);
     }
 }
