@@ -262,15 +262,23 @@ fn company_sections(
 ) -> Vec<(usize, Option<String>)> {
     let (document, _) = parse_document(markdown, "draft".to_string(), "draft".to_string());
     let mut sections = vec![(1, None)];
+    // The facts' companies, folded once: a corpus has a handful.
+    let mut companies: Vec<(String, &str)> = Vec::new();
+    for fact in facts {
+        if !companies.iter().any(|(_, name)| *name == &*fact.company) {
+            companies.push((fold_name(&fact.company), &fact.company));
+        }
+    }
     let resolve = |name: &str| -> Option<String> {
         profile
             .canonical_company(name)
             .map(str::to_string)
             .or_else(|| {
-                facts
+                let folded = fold_name(name);
+                companies
                     .iter()
-                    .find(|fact| fold_name(&fact.company) == fold_name(name))
-                    .map(|fact| fact.company.to_string())
+                    .find(|(known, _)| *known == folded)
+                    .map(|(_, company)| company.to_string())
             })
     };
     // `플라잉닥터 (모비닥)`: the name and the alias in brackets, if both (or
