@@ -1150,20 +1150,11 @@ impl TokenizedText {
         distance: f32,
         bag: &mut Bag,
     ) {
-        let located: Vec<(f32, usize)> = anchors
-            .iter()
-            .filter_map(|&(start, end)| self.locate(start, end))
-            .collect();
+        let located = self.locate_all(anchors);
         if located.is_empty() {
             return;
         }
-        for word in &self.words {
-            let overlaps = masked
-                .iter()
-                .any(|(mask_start, mask_end)| word.end > *mask_start && word.start < *mask_end);
-            if overlaps || word.features.is_empty() {
-                continue;
-            }
+        for word in self.unmasked_words(masked) {
             let own = located
                 .iter()
                 .filter(|(_, segment)| *segment == word.segment)
@@ -1176,6 +1167,27 @@ impl TokenizedText {
         }
     }
 
+    /// The position and segment of each anchor that is a word of the text.
+    fn locate_all(&self, anchors: &[(usize, usize)]) -> Vec<(f32, usize)> {
+        anchors
+            .iter()
+            .filter_map(|&(start, end)| self.locate(start, end))
+            .collect()
+    }
+
+    /// The words with features that overlap no masked span (the numbers).
+    fn unmasked_words<'s>(
+        &'s self,
+        masked: &'s [(usize, usize)],
+    ) -> impl Iterator<Item = &'s Word> + 's {
+        self.words.iter().filter(move |word| {
+            !word.features.is_empty()
+                && !masked
+                    .iter()
+                    .any(|(mask_start, mask_end)| word.end > *mask_start && word.start < *mask_end)
+        })
+    }
+
     pub fn context(
         &self,
         anchors: &[(usize, usize)],
@@ -1183,10 +1195,7 @@ impl TokenizedText {
         scale: f32,
         bag: &mut Bag,
     ) {
-        let located: Vec<(f32, usize)> = anchors
-            .iter()
-            .filter_map(|&(start, end)| self.locate(start, end))
-            .collect();
+        let located = self.locate_all(anchors);
         if located.is_empty() {
             return;
         }
@@ -1208,13 +1217,7 @@ impl TokenizedText {
                 && crowded.get(high + 1).copied().unwrap_or(0)
                     > crowded.get(low).copied().unwrap_or(0)
         };
-        for word in &self.words {
-            let overlaps = masked
-                .iter()
-                .any(|(mask_start, mask_end)| word.end > *mask_start && word.start < *mask_end);
-            if overlaps || word.features.is_empty() {
-                continue;
-            }
+        for word in self.unmasked_words(masked) {
             let distance = located
                 .iter()
                 .map(|(position, segment)| {
