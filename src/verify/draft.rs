@@ -528,6 +528,10 @@ fn add_text_sites(
     let quantities_spans = masked.clone();
     let all_quantities = quantities.clone();
     let mut cursor = (lines.0.saturating_sub(1), 0);
+    let sentences: Vec<String> = all_quantities
+        .iter()
+        .map(|quantity| sentence_around(text, quantity.start))
+        .collect();
     // The site each quantity will have (bare years have none), for the
     // numbers of a sentence to know each other.
     let mut next_site = sites.len();
@@ -561,7 +565,7 @@ fn add_text_sites(
             .transition
             .and_then(|transition| all_quantities.get(transition.partner))
             .cloned();
-        let sentence = sentence_around(text, quantity.start);
+        let sentence = sentences[position].clone();
         let level = is_level(text.get(quantity.end..).unwrap_or(""));
         let reached = crate::quantity::names_value_reached(text.get(quantity.end..).unwrap_or(""));
         let started = crate::quantity::names_value_started(text.get(quantity.end..).unwrap_or(""));
@@ -571,9 +575,9 @@ fn add_text_sites(
         if let Some(parent) = parent {
             years = merge_years(&years, &years_in(parent));
         }
-        let row_pair = followed_pair(text, &all_quantities, position, &site_of);
+        let row_pair = followed_pair(&all_quantities, &sentences, position, &site_of);
         let quoted = if row_pair.is_none() && quantity.transition.is_none() {
-            quoted_numbers(text, &all_quantities, position, &site_of)
+            quoted_numbers(&all_quantities, &sentences, position, &site_of)
         } else {
             Vec::new()
         };
@@ -603,22 +607,19 @@ fn add_text_sites(
 /// their sites: a source that states one of them as an end of a change
 /// may hold what the number derives from.
 fn quoted_numbers(
-    text: &str,
     quantities: &[Quantity],
+    sentences: &[String],
     position: usize,
     site_of: &[Option<usize>],
 ) -> Vec<(usize, Quantity)> {
-    let Some(quantity) = quantities.get(position) else {
+    let Some(own) = sentences.get(position) else {
         return Vec::new();
     };
-    let own = sentence_around(text, quantity.start);
     quantities
         .iter()
         .enumerate()
         .filter(|&(other, found)| {
-            other != position
-                && found.transition.is_none()
-                && sentence_around(text, found.start) == own
+            other != position && found.transition.is_none() && sentences.get(other) == Some(own)
         })
         .filter_map(|(other, found)| Some(((*site_of.get(other)?)?, found.clone())))
         .collect()
@@ -628,8 +629,8 @@ fn quoted_numbers(
 /// in its sentence (`1,200만 원 → 800만 원 (… 연 4,800만 원 절감)`): the sites
 /// and quantities of the nearest pair before it, as for a table row.
 fn followed_pair(
-    text: &str,
     quantities: &[Quantity],
+    sentences: &[String],
     position: usize,
     site_of: &[Option<usize>],
 ) -> Option<[(usize, Quantity); 2]> {
@@ -637,7 +638,7 @@ fn followed_pair(
     if quantity.transition.is_some() {
         return None;
     }
-    let own = sentence_around(text, quantity.start);
+    let own = sentences.get(position)?;
     (0..position).rev().find_map(|to| {
         let end = &quantities[to];
         let transition = end.transition?;
@@ -645,7 +646,7 @@ fn followed_pair(
             return None;
         }
         // The pair must lie in the number's own sentence.
-        if sentence_around(text, end.start) != own {
+        if sentences.get(to) != Some(own) {
             return None;
         }
         let from = &quantities[transition.partner];

@@ -2039,6 +2039,14 @@ fn stated_elsewhere(
     ))
 }
 
+/// Whether a stated quantity admits a draft's number: same family,
+/// compatible counters, and the value within the number's precision.
+fn admits(stated: &crate::quantity::Quantity, claim: &crate::quantity::Quantity) -> bool {
+    Family::of(stated) == Family::of(claim)
+        && counters_compatible(claim, stated)
+        && compare(claim, Stated::of(stated)) == Comparison::Admitted
+}
+
 /// The facts that state one of the site's quoted numbers (`Site::quoted`)
 /// as an end of a change.
 fn quoted_change_facts(index: &Index<'_>, site: &Site) -> Vec<u32> {
@@ -2049,12 +2057,10 @@ fn quoted_change_facts(index: &Index<'_>, site: &Site) -> Vec<u32> {
         };
         for ranked in candidates {
             let fact = &index.facts[ranked.fact as usize];
-            let states_as_end = fact.quantities.iter().any(|quantity| {
-                quantity.transition.is_some()
-                    && Family::of(quantity) == Family::of(quoted)
-                    && counters_compatible(quoted, quantity)
-                    && compare(quoted, Stated::of(quantity)) == Comparison::Admitted
-            });
+            let states_as_end = fact
+                .quantities
+                .iter()
+                .any(|quantity| quantity.transition.is_some() && admits(quantity, quoted));
             if states_as_end && !found.contains(&ranked.fact) {
                 found.push(ranked.fact);
             }
@@ -2070,11 +2076,9 @@ fn row_pair_facts(index: &Index<'_>, site: &Site) -> Vec<u32> {
         return Vec::new();
     };
     let states = |fact: &Fact, claim: &crate::quantity::Quantity| {
-        fact.quantities.iter().any(|quantity| {
-            Family::of(quantity) == Family::of(claim)
-                && counters_compatible(claim, quantity)
-                && compare(claim, Stated::of(quantity)) == Comparison::Admitted
-        })
+        fact.quantities
+            .iter()
+            .any(|quantity| admits(quantity, claim))
     };
     let (Some(firsts), Some(seconds)) = (
         index.value_candidates.get(*first_site),
