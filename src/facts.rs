@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::config::{fold_name, Profile};
 use crate::ingest::{company_headings, Block, Document, DocumentKind};
@@ -426,8 +426,8 @@ struct Context<'a> {
     marker: Option<(u32, u32)>,
     /// The single company the project title names.
     project_company: Option<&'a str>,
-    /// [`id_hasher`] fed with everything but the text.
-    hasher: Sha256,
+    /// [`place_hash`] of everything but the text: the seed of each fact's id.
+    place: u64,
 }
 
 /// Per-document state that sets the context of the facts that follow.
@@ -531,7 +531,7 @@ impl Structure {
                     .find_map(|heading| month_span(&heading.text))
             });
         let project_company = project.as_deref().and_then(|title| matcher.only(title));
-        let hasher = id_hasher(relative, &heading_path);
+        let place = place_hash(relative, &heading_path);
         Context {
             heading_path: heading_path.into(),
             topic: topic.map(Arc::from),
@@ -539,32 +539,32 @@ impl Structure {
             heading_role,
             marker,
             project_company,
-            hasher,
+            place,
         }
     }
 }
 
-/// Hashes fact ids' digests by their first bytes: they are already uniform.
+/// Fact ids' hashes are already uniform: they hash themselves.
 #[derive(Default)]
-struct DigestHasher(u64);
+struct IdentityHasher(u64);
 
-impl std::hash::Hasher for DigestHasher {
+impl std::hash::Hasher for IdentityHasher {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8).take(1) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 ^= u64::from_le_bytes(word);
+        for &byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(byte);
         }
     }
 
-    fn write_usize(&mut self, _: usize) {}
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
 }
 
-type DigestMap = HashMap<[u8; 32], usize, std::hash::BuildHasherDefault<DigestHasher>>;
+type DigestMap = HashMap<u64, usize, std::hash::BuildHasherDefault<IdentityHasher>>;
 
 fn extract_document(
     document: &Document,
@@ -838,11 +838,9 @@ fn extract_document(
             _ => extract_quantities(&text),
         };
 
-        let mut key = shared.hasher.clone();
-        key.update(text.as_bytes());
-        let digest: [u8; 32] = key.clone().finalize().into();
+        let digest = xxh3_64_with_seed(text.as_bytes(), shared.place);
         let occurrence = seen_ids.entry(digest).or_insert(0);
-        let id = fact_id(&digest, key, *occurrence);
+        let id = fact_id(digest, *occurrence);
         *occurrence += 1;
 
         let parent = match block {
@@ -942,41 +940,41 @@ fn inline_label(text: &str) -> Option<(Role, String)> {
     role_of_label(head).map(|role| (role, clean_label(head)))
 }
 
-/// SHA-256 over `path ␟ heading ␞ heading … ␟ text` identifies a fact; this
-/// is the hasher fed with all but the text, shared by the facts of one place.
-fn id_hasher(relative: &str, heading_path: &[String]) -> Sha256 {
-    let mut hasher = Sha256::new();
-    hasher.update(relative.as_bytes());
-    hasher.update("\u{1f}".as_bytes());
+/// XXH3-64 over `path ␟ heading ␞ heading … ␟`: the seed with which each
+/// fact's text is hashed into its id, shared by the facts of one place.
+/// XXH3 is specified and stable across versions and platforms, so an id
+/// stays the same while path, headings and text do.
+fn place_hash(relative: &str, heading_path: &[String]) -> u64 {
+    let length = relative.len() + 2 + heading_path.iter().map(|h| h.len() + 1).sum::<usize>();
+    let mut place = Vec::with_capacity(length);
+    place.extend_from_slice(relative.as_bytes());
+    place.push(0x1f);
     for (index, heading) in heading_path.iter().enumerate() {
         if index > 0 {
-            hasher.update("\u{1e}".as_bytes());
+            place.push(0x1e);
         }
-        hasher.update(heading.as_bytes());
+        place.extend_from_slice(heading.as_bytes());
     }
-    hasher.update("\u{1f}".as_bytes());
-    hasher
+    place.push(0x1f);
+    xxh3_64(&place)
 }
 
-/// `f` + the first 12 hex digits of the hash; a repeated identical fact in
-/// the same place gets its occurrence number mixed in. `digest` is what
-/// `hasher` (path, headings and text) finalises to.
-fn fact_id(digest: &[u8; 32], mut hasher: Sha256, occurrence: usize) -> String {
+/// `f` + the top 48 bits of the text's hash seeded by its place, as 12 hex
+/// digits; a repeated identical fact in the same place gets its occurrence
+/// number hashed in.
+fn fact_id(digest: u64, occurrence: usize) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mixed;
-    let digest: &[u8] = if occurrence > 0 {
-        hasher.update("\u{1f}".as_bytes());
-        hasher.update(occurrence.to_string().as_bytes());
-        mixed = hasher.finalize();
-        &mixed
+    let digest = if occurrence > 0 {
+        xxh3_64_with_seed(occurrence.to_string().as_bytes(), digest)
     } else {
         digest
     };
     let mut id = String::with_capacity(13);
     id.push('f');
-    for byte in digest.iter().take(6) {
-        id.push(char::from(HEX[usize::from(byte >> 4)]));
-        id.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    for shift in (0..12).rev() {
+        id.push(char::from(
+            HEX[((digest >> (16 + 4 * shift)) & 0x0f) as usize],
+        ));
     }
     id
 }

@@ -227,7 +227,7 @@ async fn json_format_carries_fact_ids_and_statuses() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let result = &json["sections"][0]["result"][0];
-    assert_eq!(result["facts"][0], "f9f291e390b28");
+    assert_eq!(result["facts"][0], "f2784b5e1e80b");
     let statuses: Vec<&str> = result["claims"]
         .as_array()
         .unwrap()

@@ -80,7 +80,7 @@ fn dry_run_shows_selection_messages_and_tokens_and_calls_nothing() {
     assert!(stdout.contains("selected ("), "{stdout}");
     assert!(stdout.contains("--- system"), "{stdout}");
     assert!(stdout.contains("tokens"), "{stdout}");
-    assert!(stdout.contains("f9f291e390b28"), "{stdout}");
+    assert!(stdout.contains("f2784b5e1e80b"), "{stdout}");
     assert!(!stdout.contains("sk-test-planted-KEY-9876"));
     assert!(!String::from_utf8_lossy(&output.stderr).contains("sk-test-planted-KEY-9876"));
 }
