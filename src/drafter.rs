@@ -355,7 +355,7 @@ fn normalise_sentence(fact: &Fact) -> String {
     let surfaces = |value: &str| -> Vec<String> {
         extract_quantities(value)
             .into_iter()
-            .map(|quantity| quantity.surface)
+            .map(|quantity| quantity.surface.into_string())
             .collect()
     };
     if text.is_empty() || surfaces(&text) != surfaces(&fact.text) {

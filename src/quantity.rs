@@ -110,7 +110,7 @@ pub struct Quantity {
     pub base_unit: &'static str,
     /// The quantity exactly as written: `41만 건`, `2시간 30분`, `2~3%`.
     /// Qualifiers are not part of it.
-    pub surface: String,
+    pub surface: compact_str::CompactString,
     /// Byte offset of `surface` in the text it was extracted from.
     pub start: usize,
     /// Byte offset one past the end of `surface`.
@@ -1727,7 +1727,9 @@ impl<'a> Scanner<'a> {
                     base_value: r.value * factor,
                     base_max: r.max.map(|m| m * factor),
                     base_unit,
-                    surface: text.get(r.start..r.end).unwrap_or("").to_string(),
+                    surface: compact_str::CompactString::new(
+                        text.get(r.start..r.end).unwrap_or(""),
+                    ),
                     start: r.start,
                     end: r.end,
                     qualifier: r.q_after.or(r.q_before),
@@ -1785,7 +1787,14 @@ mod tests {
     fn rows(text: &str) -> Vec<(String, f64, String, Option<Qualifier>)> {
         extract_quantities(text)
             .into_iter()
-            .map(|q| (q.surface, q.value, q.unit.to_string(), q.qualifier))
+            .map(|q| {
+                (
+                    q.surface.into_string(),
+                    q.value,
+                    q.unit.to_string(),
+                    q.qualifier,
+                )
+            })
             .collect()
     }
 

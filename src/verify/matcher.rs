@@ -1508,7 +1508,7 @@ fn decide(
     let mut claim = Claim {
         line: site.line,
         column: site.column,
-        text: claim_quantity.surface.clone(),
+        text: claim_quantity.surface.to_string(),
         value: claim_quantity.value,
         unit: claim_quantity.unit.to_string(),
         status: Status::Unsupported,
@@ -2374,7 +2374,7 @@ fn with_qualifier(quantity: &crate::quantity::Quantity) -> String {
         Some(Qualifier::MoreThan) => format!("{} 초과", quantity.surface),
         Some(Qualifier::LessThan) => format!("{} 미만", quantity.surface),
         Some(Qualifier::About) => format!("약 {}", quantity.surface),
-        None => quantity.surface.clone(),
+        None => quantity.surface.to_string(),
     }
 }
 
