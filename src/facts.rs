@@ -44,40 +44,72 @@ impl Role {
 
 /// The role a structural label announces, if `text` is such a label.
 pub fn role_of_label(text: &str) -> Option<Role> {
-    // Most texts are sentences: longer than any label once trimmed, and
-    // with nothing to trim at either end. Say so before trimming five times.
-    let trimmable = |c: char| c.is_whitespace() || matches!(c, ':' | '：' | '*');
-    if text.len() > 16
-        && !text.starts_with(trimmable)
-        && !text.chars().next_back().is_some_and(trimmable)
-    {
-        return None;
-    }
-    let label = text
-        .trim()
-        .trim_end_matches([':', '：'])
-        .trim()
-        .trim_matches('*')
-        .trim();
+    let label = if starts_and_ends_plain(text) {
+        // Nothing to trim: the common case, a sentence or a bare label.
+        text
+    } else {
+        // Most texts are sentences: longer than any label once trimmed, and
+        // with nothing to trim at either end. Say so before trimming five times.
+        let trimmable = |c: char| c.is_whitespace() || matches!(c, ':' | '：' | '*');
+        if text.len() > 16
+            && !text.starts_with(trimmable)
+            && !text.chars().next_back().is_some_and(trimmable)
+        {
+            return None;
+        }
+        text.trim()
+            .trim_end_matches([':', '：'])
+            .trim()
+            .trim_matches('*')
+            .trim()
+    };
     // The longest label below is 16 bytes; most texts are far longer.
     if label.len() > 16 {
         return None;
     }
-    let role = match label {
-        "배경" | "배경과 상황" | "상황" | "원인" | "문제" | "문제점" | "목표" | "계기" => {
-            Role::Background
-        }
-        "담당" | "역할" | "액션" | "해결" | "해결 방법" | "조치" | "작업" | "구현"
-        | "주요 작업" | "담당 업무" => Role::Action,
-        "결과" | "성과" | "효과" | "개선 결과" => Role::Result,
-        "회고" | "배운 점" | "배운점" | "느낀 점" | "교훈" | "인사이트" | "개선할 점" => {
-            Role::Lesson
-        }
-        "스킬" | "기술" | "기술 스택" => Role::Other,
-        _ => return None,
-    };
-    Some(role)
+    LABELS
+        .binary_search_by(|(known, _)| known.as_bytes().cmp(label.as_bytes()))
+        .ok()
+        .map(|found| LABELS[found].1)
 }
+
+/// Structural labels and the roles they announce, sorted by their bytes so
+/// that [`role_of_label`] finds one in a few comparisons (a unit test keeps
+/// the order).
+const LABELS: &[(&str, Role)] = &[
+    ("개선 결과", Role::Result),
+    ("개선할 점", Role::Lesson),
+    ("결과", Role::Result),
+    ("계기", Role::Background),
+    ("교훈", Role::Lesson),
+    ("구현", Role::Action),
+    ("기술", Role::Other),
+    ("기술 스택", Role::Other),
+    ("느낀 점", Role::Lesson),
+    ("담당", Role::Action),
+    ("담당 업무", Role::Action),
+    ("목표", Role::Background),
+    ("문제", Role::Background),
+    ("문제점", Role::Background),
+    ("배경", Role::Background),
+    ("배경과 상황", Role::Background),
+    ("배운 점", Role::Lesson),
+    ("배운점", Role::Lesson),
+    ("상황", Role::Background),
+    ("성과", Role::Result),
+    ("스킬", Role::Other),
+    ("액션", Role::Action),
+    ("역할", Role::Action),
+    ("원인", Role::Background),
+    ("인사이트", Role::Lesson),
+    ("작업", Role::Action),
+    ("조치", Role::Action),
+    ("주요 작업", Role::Action),
+    ("해결", Role::Action),
+    ("해결 방법", Role::Action),
+    ("회고", Role::Lesson),
+    ("효과", Role::Result),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -177,19 +209,31 @@ struct PartialDate {
 
 impl PartialDate {
     fn first_day(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}",
-            self.year,
-            self.month.unwrap_or(1),
-            self.day.unwrap_or(1)
-        )
+        iso_date(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
     }
 
     fn last_day(&self) -> String {
         let month = self.month.unwrap_or(12);
         let day = self.day.unwrap_or_else(|| days_in_month(self.year, month));
-        format!("{:04}-{:02}-{:02}", self.year, month, day)
+        iso_date(self.year, month, day)
     }
+}
+
+/// `2025-03-01`, as `format!("{:04}-{:02}-{:02}")` writes it, without the
+/// formatting machinery: every document's period goes through here.
+fn iso_date(year: i32, month: u32, day: u32) -> String {
+    if !(0..=9999).contains(&year) || month > 99 || day > 99 {
+        return format!("{year:04}-{month:02}-{day:02}");
+    }
+    let digit = |value: u32| char::from(b'0' + (value % 10) as u8);
+    let year = year.unsigned_abs();
+    let mut date = String::with_capacity(10);
+    date.extend([year / 1000, year / 100, year / 10, year].map(digit));
+    date.push('-');
+    date.extend([month / 10, month].map(digit));
+    date.push('-');
+    date.extend([day / 10, day].map(digit));
+    date
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
@@ -891,7 +935,17 @@ fn block_text(block: &Block) -> String {
     }
 }
 
+/// Whether `text` begins and ends with a Hangul syllable or an ASCII letter
+/// or digit: then no label trimming (spaces, colons, `*`) changes it.
+fn starts_and_ends_plain(text: &str) -> bool {
+    let plain = |c: char| c.is_ascii_alphanumeric() || ('\u{AC00}'..='\u{D7A3}').contains(&c);
+    text.chars().next().is_some_and(plain) && text.chars().next_back().is_some_and(plain)
+}
+
 fn clean_label(text: &str) -> String {
+    if starts_and_ends_plain(text) {
+        return text.to_string();
+    }
     text.trim()
         .trim_end_matches([':', '：'])
         .trim()
@@ -1043,6 +1097,28 @@ fn split_names(header: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn labels_are_sorted_for_their_binary_search() {
+        assert!(super::LABELS
+            .windows(2)
+            .all(|pair| pair[0].0.as_bytes() < pair[1].0.as_bytes()));
+        for (label, role) in super::LABELS {
+            assert_eq!(super::role_of_label(label), Some(*role));
+            assert_eq!(super::role_of_label(&format!("**{label}**:")), Some(*role));
+        }
+    }
+
+    #[test]
+    fn iso_dates_read_as_the_formatted_ones() {
+        for (year, month, day) in [(2025, 3, 1), (1999, 12, 31), (2024, 2, 29), (0, 1, 1)] {
+            assert_eq!(
+                super::iso_date(year, month, day),
+                format!("{year:04}-{month:02}-{day:02}")
+            );
+        }
+        assert_eq!(super::iso_date(12345, 1, 1), "12345-01-01");
+    }
+
     use super::*;
 
     #[test]

@@ -887,7 +887,59 @@ fn same_plain_text(left: &str, right: &str) -> bool {
 
 /// True when `text` is already what [`normalise_space`] returns: no
 /// leading, trailing or repeated whitespace, and only plain spaces.
+///
+/// Every paragraph, item and cell comes through here, so it reads eight
+/// bytes at a time: a word of plain bytes and single spaces needs no more.
+/// Control bytes and the lead bytes of non-ASCII spaces (`MAYBE_SPACE`,
+/// and `0xE0` with them) send the whole text to [`is_normalised_bytewise`].
 fn is_normalised(text: &str) -> bool {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn repeat(byte: u8) -> u64 {
+        u64::from_ne_bytes([byte; 8])
+    }
+    // 0x80 in each byte of `word` below `limit` (at most 0x80), else 0.
+    let below =
+        |word: u64, limit: u8| !(((word & LOW).wrapping_add(repeat(0x80 - limit))) | word) & HIGH;
+    // 0x80 in each byte of `word` equal to `byte`, else 0.
+    let equal = |word: u64, byte: u8| below(word ^ repeat(byte), 1);
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    if first == b' ' || last == b' ' {
+        return false;
+    }
+    let mut chunks = bytes.chunks_exact(8);
+    let mut after_space = false;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let unusual = below(word, 0x20) | equal(word, 0xC2) | below(word ^ repeat(0xE0), 4);
+        if unusual != 0 {
+            return is_normalised_bytewise(text);
+        }
+        let spaces = equal(word, b' ');
+        if spaces & (spaces << 8) != 0 || (after_space && spaces & 0x80 != 0) {
+            return false;
+        }
+        after_space = spaces >> 63 != 0;
+    }
+    for &byte in chunks.remainder() {
+        match BYTE_CLASS[usize::from(byte)] {
+            SPACE if after_space => return false,
+            SPACE => after_space = true,
+            CONTROL_SPACE | MAYBE_SPACE => return is_normalised_bytewise(text),
+            _ if byte < 0x20 || byte == 0xE0 => return is_normalised_bytewise(text),
+            _ => after_space = false,
+        }
+    }
+    true
+}
+
+/// [`is_normalised`] one byte at a time, for any text.
+fn is_normalised_bytewise(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut after_space = true;
     for (index, &byte) in bytes.iter().enumerate() {
@@ -1022,6 +1074,28 @@ mod tests {
 
     fn blocks(text: &str) -> Vec<Block> {
         parse_document(text, "t.md".into(), "t.md".into()).0.blocks
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 10_000,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// The word-at-a-time check agrees with the byte-at-a-time one.
+        #[test]
+        fn normalised_text_is_told_alike_by_both_checks(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " ", "  ", "\t", "\n", "\u{a0}", "\u{3000}", "\u{2003}", "→", "·", "ࠀ",
+                    "가", "결제", "a", "12", "*", "\u{1}", "한패스 ", " 2시간",
+                ]),
+                0..24,
+            )
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(is_normalised(&text), is_normalised_bytewise(&text), "{:?}", text);
+        }
     }
 
     #[test]

@@ -491,6 +491,20 @@ const NATIVE_FIRST_CODES: [u32; NATIVE_FIRST_SYLLABLES.len()] = {
     codes
 };
 
+/// [`NATIVE_FIRST_SYLLABLES`] as bits of a set over the 65,536 code
+/// points of three-byte characters: one test instead of a comparison with
+/// each syllable (a lead byte of most Hangul asks).
+static NATIVE_FIRST_SET: [u64; 1024] = {
+    let mut set = [0u64; 1024];
+    let mut index = 0;
+    while index < NATIVE_FIRST_SYLLABLES.len() {
+        let code = NATIVE_FIRST_SYLLABLES[index] as usize;
+        set[code / 64] |= 1 << (code % 64);
+        index += 1;
+    }
+    set
+};
+
 /// Range separators (`2~3%`).
 const RANGE_SEPARATORS: &[char] = &['~', '～', '〜'];
 
@@ -506,6 +520,18 @@ struct WordIndex {
     /// `word_key(first, second)` of each word, ascending; `words` in step.
     keys: Vec<u64>,
     words: Vec<&'static str>,
+    /// One bit per key, by [`filter_bit`]: most lookups (a unit followed by
+    /// a particle, `3개의`) find their bit clear and end there.
+    filter: [u64; FILTER_WORDS],
+}
+
+/// 4,096 bits for a few hundred keys: a clear bit for almost every key
+/// that is not there.
+const FILTER_WORDS: usize = 64;
+
+/// The bit of [`WordIndex::filter`] that `key` sets: a multiplicative hash.
+fn filter_bit(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize
 }
 
 /// Two characters packed into one comparable key; a missing second is 0.
@@ -524,14 +550,24 @@ impl WordIndex {
             })
             .collect();
         entries.sort_unstable();
+        let mut filter = [0u64; FILTER_WORDS];
+        for (key, _) in &entries {
+            let bit = filter_bit(*key);
+            filter[bit / 64] |= 1 << (bit % 64);
+        }
         WordIndex {
             keys: entries.iter().map(|(key, _)| *key).collect(),
             words: entries.iter().map(|(_, word)| *word).collect(),
+            filter,
         }
     }
 
     /// Whether a word filed under `key` begins `s`.
     fn any_under(&self, key: u64, s: &str) -> bool {
+        let bit = filter_bit(key);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return false;
+        }
         let from = self.keys.partition_point(|&word_key| word_key < key);
         self.keys[from..]
             .iter()
@@ -820,8 +856,14 @@ impl<'a> Scanner<'a> {
     /// Whether the syllable at `i` is one a number in words starts with.
     fn starts_number_word(&self, i: usize) -> bool {
         self.b.get(i..i + 3).is_some_and(|bytes| {
-            let syllable = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
-            NATIVE_FIRST_CODES.contains(&syllable)
+            // A three-byte character: a lead byte and two continuation bytes.
+            if bytes[0] & 0xF0 != 0xE0 || bytes[1] & 0xC0 != 0x80 || bytes[2] & 0xC0 != 0x80 {
+                return false;
+            }
+            let code = usize::from(bytes[0] & 0x0F) << 12
+                | usize::from(bytes[1] & 0x3F) << 6
+                | usize::from(bytes[2] & 0x3F);
+            NATIVE_FIRST_SET[code / 64] & (1 << (code % 64)) != 0
         })
     }
 
@@ -1437,6 +1479,12 @@ impl<'a> Scanner<'a> {
 
     fn before_qualifier(&self, start: usize) -> Option<(Qualifier, usize)> {
         let trimmed = self.head(start).trim_end_matches(' ');
+        // The last letters of the words in BEFORE_QUALIFIERS: most numbers
+        // follow none of them, and need no comparison with each word.
+        let last = trimmed.chars().next_back()?;
+        if !matches!(last, '략' | '의' | '대' | '소' | '도' | '약') {
+            return None;
+        }
         BEFORE_QUALIFIERS.iter().find_map(|&(word, q)| {
             let pre = trimmed.strip_suffix(word)?;
             let boundary = pre.chars().next_back().is_none_or(|c| !is_hangul(c));
@@ -1451,14 +1499,21 @@ impl<'a> Scanner<'a> {
         }
         let q = if self.byte(end) == b' ' { end + 1 } else { end };
         let s = self.rest(q);
-        for &(word, ql) in AFTER_QUALIFIERS {
-            if s.starts_with(word) {
-                return Some((ql, word == "까지", q + word.len()));
-            }
-        }
         let mut chars = s.chars();
         let first = chars.next()?;
         let second = chars.next();
+        // The first letters of the words in AFTER_QUALIFIERS: most numbers
+        // are followed by none of them (`개의`, `ms로`).
+        if matches!(
+            first,
+            '이' | '미' | '초' | '가' | '정' | '내' | '남' | '쯤' | '까'
+        ) {
+            for &(word, ql) in AFTER_QUALIFIERS {
+                if s.starts_with(word) {
+                    return Some((ql, word == "까지", q + word.len()));
+                }
+            }
+        }
         match first {
             // `33ms내로`, `5분 내`, `5분 내에`; not `내부`.
             '내' if second.is_none_or(|c| !is_hangul(c) || "로에의".contains(c)) => {
@@ -1745,6 +1800,27 @@ impl<'a> Scanner<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn qualifier_prefilters_know_every_word() {
+        for (word, _) in AFTER_QUALIFIERS {
+            let first = word.chars().next();
+            assert!(
+                matches!(
+                    first,
+                    Some('이' | '미' | '초' | '가' | '정' | '내' | '남' | '쯤' | '까')
+                ),
+                "{word}"
+            );
+        }
+        for (word, _) in BEFORE_QUALIFIERS {
+            let last = word.chars().next_back();
+            assert!(
+                matches!(last, Some('략' | '의' | '대' | '소' | '도' | '약')),
+                "{word}"
+            );
+        }
+    }
 
     #[test]
     fn a_value_reached_is_named_by_ro() {
