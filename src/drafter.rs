@@ -221,7 +221,7 @@ fn offline_bullet(fact: &Fact, children: Vec<Bullet>, company_facts: &[Fact]) ->
     let marked = mark_unsupported(&text, &claims);
     Bullet {
         text: marked,
-        facts: vec![fact.id.clone()],
+        facts: vec![fact.id.to_string()],
         claims,
         children,
     }
@@ -589,7 +589,7 @@ async fn model_section(
     let allowed: HashSet<String> = project
         .selected
         .iter()
-        .map(|selected| selected.fact.id.clone())
+        .map(|selected| selected.fact.id.to_string())
         .collect();
     let messages = settings.prompts.draft_messages(&input)?;
     let first = ask(
@@ -646,7 +646,7 @@ async fn model_section(
             .filter(|selected| {
                 problems
                     .iter()
-                    .any(|problem| problem.facts.contains(&selected.fact.id))
+                    .any(|problem| problem.facts.iter().any(|id| *id == selected.fact.id))
             })
             .cloned()
             .collect();
@@ -739,7 +739,7 @@ mod tests {
 
     fn sentence(text: &str) -> String {
         let fact = Fact {
-            id: "f000000000000".to_string(),
+            id: "f000000000000".into(),
             text: text.to_string(),
             markup: None,
             kind: FactKind::Bullet,

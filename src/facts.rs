@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use compact_str::CompactString;
 use serde::Serialize;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
@@ -57,11 +58,7 @@ pub fn role_of_label(text: &str) -> Option<Role> {
         {
             return None;
         }
-        text.trim()
-            .trim_end_matches([':', '：'])
-            .trim()
-            .trim_matches('*')
-            .trim()
+        trim_label(text)
     };
     // The longest label below is 16 bytes; most texts are far longer.
     if label.len() > 16 {
@@ -349,7 +346,7 @@ pub struct Provenance {
 #[derive(Debug, Clone, Serialize)]
 pub struct Fact {
     /// `f` + 12 hex digits; stable while path, heading path and text are unchanged.
-    pub id: String,
+    pub id: CompactString,
     pub text: String,
     /// The text with the user's inline Markdown (`**전북 은행**&**쿠콘**과 …`),
     /// when it has any; drafts reuse it so polished emphasis survives.
@@ -357,7 +354,7 @@ pub struct Fact {
     pub kind: FactKind,
     pub role: Role,
     /// The label that decided the role (`결과`, `배경과 상황`, `원인`), if any.
-    pub label: Option<String>,
+    pub label: Option<CompactString>,
     /// Shared by the facts under the same structure (see `Context`).
     pub heading_path: Arc<[String]>,
     /// The 주제 of a career description (`서비스 개발`) or the section of a note (`스터디`).
@@ -368,7 +365,7 @@ pub struct Fact {
     pub period: Option<Arc<Period>>,
     pub source: Provenance,
     /// The fact id of the enclosing bullet, for nested bullets.
-    pub parent: Option<String>,
+    pub parent: Option<CompactString>,
     pub quantities: Vec<Quantity>,
     /// Only for task-list items (`- [ ]`, `- [x]`); absent from the JSON otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -680,7 +677,7 @@ fn extract_document(
 
     let mut structure = Structure::default();
     let mut context: Option<Context> = None;
-    let mut item_parents: Vec<(usize, String)> = Vec::new();
+    let mut item_parents: Vec<(usize, CompactString)> = Vec::new();
     let mut seen_ids =
         DigestMap::with_capacity_and_hasher(document.blocks.len(), Default::default());
     let mut skip_next_period_line = false;
@@ -796,14 +793,15 @@ fn extract_document(
         let project = shared.project.clone();
 
         // Role: nearest label item, inline label, label paragraph, label heading, default.
+        // Labels are short: a CompactString keeps one inline, with no allocation.
         let (role, label) = if let Some((_, role, label)) = structure.item_labels.last() {
-            (*role, Some(label.clone()))
+            (*role, Some(CompactString::new(label)))
         } else if let Some((role, label)) = inline_label(&text) {
-            (role, Some(label))
+            (role, Some(CompactString::new(label)))
         } else if let Some((role, label)) = &structure.label_paragraph {
-            (*role, Some(label.clone()))
+            (*role, Some(CompactString::new(label)))
         } else if let Some((role, label)) = &shared.heading_role {
-            (*role, Some(label.clone()))
+            (*role, Some(CompactString::new(label)))
         } else if project.is_some() && (is_career || is_retrospective) {
             match kind {
                 FactKind::Paragraph => (Role::Background, None),
@@ -943,15 +941,19 @@ fn starts_and_ends_plain(text: &str) -> bool {
 }
 
 fn clean_label(text: &str) -> String {
+    trim_label(text).to_string()
+}
+
+/// A label without the spaces, colons and `*` around it.
+fn trim_label(text: &str) -> &str {
     if starts_and_ends_plain(text) {
-        return text.to_string();
+        return text;
     }
     text.trim()
         .trim_end_matches([':', '：'])
         .trim()
         .trim_matches('*')
         .trim()
-        .to_string()
 }
 
 /// Sub-titles that name a part of a document rather than a project.
@@ -983,7 +985,7 @@ pub(crate) fn inline_title(text: &str) -> Option<&str> {
 }
 
 /// `원인: 캐싱된 …` or `성과: …` → the label's role.
-fn inline_label(text: &str) -> Option<(Role, String)> {
+fn inline_label(text: &str) -> Option<(Role, &str)> {
     // The first colon, looked for only as far as a label can reach (12
     // characters): a fact's text is mostly far longer and has none.
     let (colon, _) = text
@@ -991,7 +993,7 @@ fn inline_label(text: &str) -> Option<(Role, String)> {
         .take(13)
         .find(|&(_, c)| c == ':' || c == '：')?;
     let head = &text[..colon];
-    role_of_label(head).map(|role| (role, clean_label(head)))
+    role_of_label(head).map(|role| (role, trim_label(head)))
 }
 
 /// XXH3-64 over `path ␟ heading ␞ heading … ␟`: the seed with which each
@@ -1016,21 +1018,19 @@ fn place_hash(relative: &str, heading_path: &[String]) -> u64 {
 /// `f` + the top 48 bits of the text's hash seeded by its place, as 12 hex
 /// digits; a repeated identical fact in the same place gets its occurrence
 /// number hashed in.
-fn fact_id(digest: u64, occurrence: usize) -> String {
+fn fact_id(digest: u64, occurrence: usize) -> CompactString {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = if occurrence > 0 {
         xxh3_64_with_seed(occurrence.to_string().as_bytes(), digest)
     } else {
         digest
     };
-    let mut id = String::with_capacity(13);
-    id.push('f');
-    for shift in (0..12).rev() {
-        id.push(char::from(
-            HEX[((digest >> (16 + 4 * shift)) & 0x0f) as usize],
-        ));
+    let mut id = [b'f'; 13];
+    for (index, byte) in id[1..].iter_mut().enumerate() {
+        *byte = HEX[((digest >> (60 - 4 * index)) & 0x0f) as usize];
     }
-    id
+    // ASCII by construction; 13 bytes, kept inline with no allocation.
+    CompactString::from_utf8(id).unwrap_or_default()
 }
 
 /// Quantities of a table row, each labelled `row key · column header`, with

@@ -141,15 +141,16 @@ pub struct PromptFact {
 impl PromptFact {
     /// Quotes `fact`, keeping its parent id.
     pub fn from_fact(fact: &Fact) -> PromptFact {
-        PromptFact::build(fact, fact.parent.clone())
+        PromptFact::build(fact, fact.parent.as_ref().map(ToString::to_string))
     }
 
     /// Quotes `fact`, keeping its parent id only when the parent is in `quoted`.
     pub fn from_fact_among(fact: &Fact, quoted: &HashSet<&str>) -> PromptFact {
         let parent = fact
             .parent
-            .clone()
-            .filter(|parent| quoted.contains(parent.as_str()));
+            .as_deref()
+            .filter(|parent| quoted.contains(parent))
+            .map(str::to_string);
         PromptFact::build(fact, parent)
     }
 
@@ -167,7 +168,7 @@ impl PromptFact {
         })
         .unwrap_or_default();
         PromptFact {
-            id: fact.id.clone(),
+            id: fact.id.to_string(),
             role: role.to_string(),
             text: fact.text.clone(),
             source,

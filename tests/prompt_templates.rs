@@ -189,7 +189,7 @@ fn repair_and_reask_continue_the_conversation() {
                 number: "90%".to_string(),
                 status: Status::Unsupported,
                 reason: "no fact states 90%".to_string(),
-                facts: vec![cited[0].fact.id.clone()],
+                facts: vec![cited[0].fact.id.to_string()],
             }],
             cited: cited.clone(),
         })
@@ -211,7 +211,7 @@ fn repair_and_reask_continue_the_conversation() {
             && request.contains("unsupported")
             && request.contains("no fact states 90%")
     );
-    assert!(request.contains(&cited[0].fact.id));
+    assert!(request.contains(cited[0].fact.id.as_str()));
     assert!(request.contains("30분에서 5분으로"));
 
     let reask = prompts

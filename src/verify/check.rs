@@ -490,7 +490,7 @@ fn table_source(facts: &[Fact], table: &Table, column: &Column, computed: &str) 
             "table rows {}-{}, column `{}`: {computed}",
             first.source.line_start, last.source.line_end, column.name
         ),
-        fact_id: first.id.clone(),
+        fact_id: first.id.to_string(),
     }
 }
 

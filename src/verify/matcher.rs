@@ -775,7 +775,7 @@ impl<'a> Index<'a> {
                 if let Some(parent_fact) = facts[start..fact_index as usize]
                     .iter()
                     .rev()
-                    .find(|candidate| &candidate.id == parent)
+                    .find(|candidate| candidate.id == parent)
                 {
                     extra.add_text(&parent_fact.text, PARENT_WEIGHT);
                 }

@@ -108,7 +108,7 @@ impl SourceRef {
             path: fact.source.path.to_string(),
             line: fact.source.line_start,
             text: fact.text.clone(),
-            fact_id: fact.id.clone(),
+            fact_id: fact.id.to_string(),
         }
     }
 }
