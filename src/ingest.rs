@@ -1079,6 +1079,7 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig {
             cases: 10_000,
+            failure_persistence: None,
             ..proptest::prelude::ProptestConfig::default()
         })]
 
