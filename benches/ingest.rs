@@ -19,7 +19,7 @@ use std::time::Instant;
 use pulldown_cmark::{Options, Parser};
 
 const FILES: usize = 10_000;
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 
 fn main() {
     let directory = match tempfile::tempdir() {
