@@ -1050,12 +1050,14 @@ fn table_quantities(header: &[String], cells: &[String]) -> Vec<Quantity> {
             Vec::new()
         };
         for (position, quantity) in found.iter_mut().enumerate() {
+            // Most labels (`2월 · 커밋 (BE+FE)`) fit in a CompactString's
+            // 24 inline bytes: no allocation per quantity.
             let mut label = if column == 0 {
-                row_key.to_string()
+                CompactString::new(row_key)
             } else if row_key.is_empty() {
-                column_name.to_string()
+                CompactString::new(column_name)
             } else {
-                let mut label = String::with_capacity(row_key.len() + column_name.len() + 8);
+                let mut label = CompactString::with_capacity(row_key.len() + column_name.len() + 8);
                 label.push_str(row_key);
                 label.push_str(" · ");
                 label.push_str(column_name);

@@ -31,6 +31,7 @@
 //! A unit syllable that starts another word (`2대비`, `1회사`, `3초과`) is not
 //! a unit; the number stays as a bare number.
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 /// What kind of thing a quantity measures; values are only comparable within
@@ -110,17 +111,17 @@ pub struct Quantity {
     pub base_unit: &'static str,
     /// The quantity exactly as written: `41만 건`, `2시간 30분`, `2~3%`.
     /// Qualifiers are not part of it.
-    pub surface: compact_str::CompactString,
+    pub surface: CompactString,
     /// Byte offset of `surface` in the text it was extracted from.
     pub start: usize,
     /// Byte offset one past the end of `surface`.
     pub end: usize,
     pub qualifier: Option<Qualifier>,
     /// For products such as `인스턴스 수*30개`: the multiplier's name (`인스턴스 수`).
-    pub per: Option<String>,
+    pub per: Option<CompactString>,
     pub transition: Option<Transition>,
     /// Set by the caller for table cells: `2월 · 커밋 (BE+FE)`.
-    pub label: Option<String>,
+    pub label: Option<CompactString>,
 }
 
 /// Extracts every quantity from `text`, in order of appearance.
@@ -753,7 +754,7 @@ struct Raw {
     q_after: Option<Qualifier>,
     /// The after-qualifier is `까지`, which means nothing on the end of a change.
     after_is_kkaji: bool,
-    per: Option<String>,
+    per: Option<CompactString>,
     /// `2월×2`: a count of occurrences with no unit.
     product_count: bool,
     transition: Option<Transition>,
@@ -1528,7 +1529,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// `인스턴스 수*30개`, `2월×2`: returns (name, where the name starts).
-    fn product_per(&self, start: usize) -> Option<(String, usize)> {
+    fn product_per(&self, start: usize) -> Option<(CompactString, usize)> {
         let head = self.head(start).trim_end_matches(' ');
         let before = if let Some(h) = head.strip_suffix('×') {
             h
@@ -1564,7 +1565,7 @@ impl<'a> Scanner<'a> {
             }
         }
         let per = before.get(per_start..)?.trim();
-        Some((per.to_string(), per_start))
+        Some((CompactString::new(per), per_start))
     }
 
     /// Handles the number starting at digit `i`; returns where to resume.
@@ -1786,7 +1787,7 @@ impl<'a> Scanner<'a> {
                     // a tenth of the whole scan's time).
                     base_max: r.max.is_some().then_some(r.max.unwrap_or(0.0) * factor),
                     base_unit,
-                    surface: compact_str::CompactString::new(
+                    surface: CompactString::new(
                         text.get(r.start..r.end).unwrap_or(""),
                     ),
                     start: r.start,

@@ -725,7 +725,7 @@ mod tests {
     /// A table cell with its label, as a fact of its own.
     fn cell(text: &str, label: &str) -> Quantity {
         let mut quantity = first(text);
-        quantity.label = Some(label.to_string());
+        quantity.label = Some(label.into());
         quantity
     }
 

@@ -214,7 +214,7 @@ fn row_quantities(header: &[String], cells: &[String]) -> Vec<(Quantity, usize)>
             } else {
                 format!("{row_key} · {column_name}")
             };
-            quantity.label = Some(label);
+            quantity.label = Some(label.into());
             labelled.push((quantity, column));
         }
     }
@@ -671,7 +671,7 @@ mod tests {
         let row = cells(&["쇼퍼 정산", "준비 시간", "10시간", "2시간", "80%↓"]);
         let labels: Vec<String> = row_quantities(&header, &row)
             .into_iter()
-            .filter_map(|(quantity, _)| quantity.label)
+            .filter_map(|(quantity, _)| quantity.label.map(String::from))
             .collect();
         assert_eq!(labels[0], "쇼퍼 정산 준비 시간 · Before");
         assert_eq!(labels[2], "쇼퍼 정산 준비 시간 · 변화");
@@ -680,7 +680,7 @@ mod tests {
         let row = cells(&["9월", "API 성능 최적화", "69 (BE 45)"]);
         let labels: Vec<String> = row_quantities(&header, &row)
             .into_iter()
-            .filter_map(|(quantity, _)| quantity.label)
+            .filter_map(|(quantity, _)| quantity.label.map(String::from))
             .collect();
         assert_eq!(labels, ["9월 · 월 커밋", "9월 · 월 커밋"]);
     }
