@@ -72,7 +72,7 @@ fn main() {
         // parse_document + extract_facts.
         let start = Instant::now();
         let documents = parse_all(&texts);
-        let facts = draft::facts::extract_facts_on(&documents, &profile, 1);
+        let facts = draft::facts::extract_facts_on(documents, &profile, 1);
         best_memory = best_memory.min(start.elapsed().as_secs_f64());
         facts_count = facts.len();
 
@@ -93,7 +93,7 @@ fn main() {
                 std::process::exit(2);
             }
         };
-        let facts = draft::facts::extract_facts(&corpus.documents, &profile);
+        let facts = draft::facts::extract_facts(corpus.documents, &profile);
         best_ingest = best_ingest.min(start.elapsed().as_secs_f64());
         std::hint::black_box(facts.len());
     }

@@ -195,7 +195,7 @@ fn main() {
             return;
         }
     };
-    let facts = extract_facts(&corpus.documents, &Profile::default());
+    let facts = extract_facts(corpus.documents, &Profile::default());
     let prepared = started.elapsed();
     let with_numbers = facts
         .iter()

@@ -321,7 +321,7 @@ pub fn load_facts(
             });
         }
     }
-    let facts = extract_facts(&corpus.documents, profile);
+    let facts = extract_facts(corpus.documents, profile);
     Ok((facts, corpus.warnings))
 }
 

@@ -793,7 +793,7 @@ mod tests {
         let (document, _) =
             crate::ingest::parse_document(text, "a.md".to_string(), "a.md".to_string());
         let profile = crate::config::Profile::default();
-        let facts = crate::facts::extract_facts(&[document], &profile);
+        let facts = crate::facts::extract_facts(vec![document], &profile);
         let row = facts
             .iter()
             .find(|fact| fact.kind == FactKind::TableRow)

@@ -375,7 +375,7 @@ pub struct Fact {
 /// Extracts the facts of every document, in document order, on up to as
 /// many threads as there are cores (documents are independent; the result
 /// is the same as on one thread).
-pub fn extract_facts(documents: &[Document], profile: &Profile) -> Vec<Fact> {
+pub fn extract_facts(documents: Vec<Document>, profile: &Profile) -> Vec<Fact> {
     let threads = crate::parallel::threads_for(documents.len(), DOCUMENTS_PER_THREAD);
     extract_facts_on(documents, profile, threads)
 }
@@ -385,19 +385,22 @@ const DOCUMENTS_PER_THREAD: usize = 64;
 
 /// [`extract_facts`] on exactly `threads` threads (at least one): each takes
 /// a contiguous run of the documents and the runs are joined in order.
-pub fn extract_facts_on(documents: &[Document], profile: &Profile, threads: usize) -> Vec<Fact> {
+///
+/// The documents are consumed: each fact takes its block's text rather than
+/// a copy of it.
+pub fn extract_facts_on(documents: Vec<Document>, profile: &Profile, threads: usize) -> Vec<Fact> {
     let matcher = CompanyMatcher::new(profile);
-    let extract = |documents: &[Document]| {
+    let extract = |mut documents: Vec<Document>| {
         // At most one fact per block: reserving once spares the copies of a
         // growing vector of large facts.
         let blocks = documents.iter().map(|document| document.blocks.len()).sum();
         let mut facts = Vec::with_capacity(blocks);
-        for document in documents {
+        for document in &mut documents {
             extract_document(document, profile, &matcher, &mut facts);
         }
         facts
     };
-    crate::parallel::map_in_runs(documents, threads, extract)
+    crate::parallel::map_owned_in_runs(documents, threads, extract)
 }
 
 /// Company names and aliases, longest first so `AWA 소프트` beats `AWA`.
@@ -608,7 +611,7 @@ impl std::hash::Hasher for IdentityHasher {
 type DigestMap = HashMap<u64, usize, std::hash::BuildHasherDefault<IdentityHasher>>;
 
 fn extract_document(
-    document: &Document,
+    document: &mut Document,
     profile: &Profile,
     matcher: &CompanyMatcher<'_>,
     facts: &mut Vec<Fact>,
@@ -682,7 +685,12 @@ fn extract_document(
         DigestMap::with_capacity_and_hasher(document.blocks.len(), Default::default());
     let mut skip_next_period_line = false;
 
-    for (index, block) in document.blocks.iter().enumerate() {
+    for index in 0..document.blocks.len() {
+        // This block, to take its text when it makes a fact; the next one,
+        // read ahead (a period line, a note's labels) and left whole.
+        let (done, later) = document.blocks.split_at_mut(index + 1);
+        let block = &mut done[index];
+        let next = later.first();
         // Structure first: headings, labels and titles set context and are not facts.
         match block {
             Block::Heading { level, text, .. } => {
@@ -694,7 +702,7 @@ fn extract_document(
                 item_parents.clear();
                 if company_heading_indices.contains(&index) {
                     let name = Arc::from(profile.canonical_company(text).unwrap_or(text.as_str()));
-                    let period = match document.blocks.get(index + 1) {
+                    let period = match next {
                         Some(Block::Paragraph { text, .. }) => Period::parse(text).map(Arc::new),
                         _ => None,
                     };
@@ -758,7 +766,7 @@ fn extract_document(
                 }
                 if is_notes && *depth == 0 {
                     let titles_a_project = matches!(
-                        document.blocks.get(index + 1),
+                        next,
                         Some(Block::ListItem { depth: 1, text, .. }) if role_of_label(text).is_some()
                     );
                     if titles_a_project {
@@ -775,12 +783,14 @@ fn extract_document(
         }
 
         let markup = match block {
-            Block::Paragraph { markup, .. } | Block::ListItem { markup, .. } => markup.clone(),
+            Block::Paragraph { markup, .. } | Block::ListItem { markup, .. } => markup.take(),
             _ => None,
         };
         let (text, kind, lines) = match block {
-            Block::Paragraph { text, lines, .. } => (text.clone(), FactKind::Paragraph, *lines),
-            Block::ListItem { text, lines, .. } => (text.clone(), FactKind::Bullet, *lines),
+            Block::Paragraph { text, lines, .. } => {
+                (std::mem::take(text), FactKind::Paragraph, *lines)
+            }
+            Block::ListItem { text, lines, .. } => (std::mem::take(text), FactKind::Bullet, *lines),
             Block::TableRow { cells, line, .. } => {
                 (cells.join(" | "), FactKind::TableRow, (*line, *line))
             }

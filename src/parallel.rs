@@ -40,3 +40,38 @@ pub(crate) fn map_in_runs<T: Sync, R: Send>(
         joined
     })
 }
+
+/// [`map_in_runs`] for owned items: each thread takes its run of `items`
+/// by value, so `map` may consume them.
+pub(crate) fn map_owned_in_runs<T: Send, R: Send>(
+    mut items: Vec<T>,
+    threads: usize,
+    map: impl Fn(Vec<T>) -> Vec<R> + Sync,
+) -> Vec<R> {
+    if threads <= 1 || items.len() < 2 {
+        return map(items);
+    }
+    let run = items.len().div_ceil(threads);
+    let mut runs = Vec::with_capacity(threads);
+    while items.len() > run {
+        let rest = items.split_off(run);
+        runs.push(std::mem::replace(&mut items, rest));
+    }
+    runs.push(items);
+    let map = &map;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|run| scope.spawn(move || map(run)))
+            .collect();
+        let mut joined = Vec::new();
+        for handle in handles {
+            match handle.join() {
+                Ok(part) if joined.is_empty() => joined = part,
+                Ok(part) => joined.extend(part),
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        joined
+    })
+}

@@ -1787,9 +1787,7 @@ impl<'a> Scanner<'a> {
                     // a tenth of the whole scan's time).
                     base_max: r.max.is_some().then_some(r.max.unwrap_or(0.0) * factor),
                     base_unit,
-                    surface: CompactString::new(
-                        text.get(r.start..r.end).unwrap_or(""),
-                    ),
+                    surface: CompactString::new(text.get(r.start..r.end).unwrap_or("")),
                     start: r.start,
                     end: r.end,
                     qualifier: r.q_after.or(r.q_before),

@@ -30,7 +30,7 @@ fn facts() -> Vec<Fact> {
         assert!(warnings.is_empty(), "{warnings:?}");
         documents.push(document);
     }
-    extract_facts(&documents, &profile)
+    extract_facts(documents, &profile)
 }
 
 fn counter() -> &'static TokenCounter {
@@ -476,7 +476,7 @@ fn a_note_section_is_no_topic_and_one_document_never_merges_with_itself() {
         "fixtures/context/notes.md".to_string(),
         "notes.md".to_string(),
     );
-    let facts = extract_facts(&[document], &profile);
+    let facts = extract_facts(vec![document], &profile);
     assert!(facts
         .iter()
         .any(|fact| fact.topic.as_deref() == Some("프로젝트")));
@@ -524,7 +524,7 @@ fn planned_work_is_left_out_with_the_reason() {
     let (document, warnings) =
         parse_document(text, "weekly.md".to_string(), "weekly.md".to_string());
     assert!(warnings.is_empty(), "{warnings:?}");
-    let facts = extract_facts(&[document], &profile);
+    let facts = extract_facts(vec![document], &profile);
     let context = build_context(&facts, COMPANY, &unlimited(), counter());
 
     let titles: Vec<&str> = context.projects.iter().map(|p| p.title.as_str()).collect();

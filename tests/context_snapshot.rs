@@ -24,7 +24,7 @@ fn selection_of_a_small_context() {
             parse_document(&text, format!("fixtures/context/{name}"), name.to_string()).0
         })
         .collect();
-    let facts = extract_facts(&documents, &profile);
+    let facts = extract_facts(documents, &profile);
     let counter = TokenCounter::new("o200k_base").expect("o200k_base");
     let options = ContextOptions {
         budget: 160,

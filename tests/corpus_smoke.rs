@@ -14,7 +14,7 @@ fn bundled_corpus_ingests_cleanly_under_the_right_companies() {
     let corpus = ingest(&profile.content_dir()).unwrap();
     assert!(corpus.warnings.is_empty(), "{:?}", corpus.warnings);
     assert_eq!(corpus.documents.len(), 5);
-    let facts = extract_facts(&corpus.documents, &profile);
+    let facts = extract_facts(corpus.documents, &profile);
 
     let companies_of = |path: &str| -> BTreeSet<String> {
         facts

@@ -92,7 +92,7 @@ fn facts_of(directory: &str) -> (Vec<Fact>, Vec<DocumentKind>) {
     let corpus = ingest(Path::new(directory)).unwrap();
     assert!(corpus.warnings.is_empty(), "{:?}", corpus.warnings);
     let kinds = corpus.documents.iter().map(|d| d.kind).collect();
-    (extract_facts(&corpus.documents, &profile()), kinds)
+    (extract_facts(corpus.documents, &profile()), kinds)
 }
 
 #[test]
@@ -144,7 +144,7 @@ fn fact_ids_are_stable_across_runs_and_line_shifts() {
     )
     .unwrap();
     let corpus = ingest(directory.path()).unwrap();
-    let shifted = extract_facts(&corpus.documents, &profile());
+    let shifted = extract_facts(corpus.documents, &profile());
     assert_eq!(ids(&first), ids(&shifted));
     assert_eq!(shifted[1].source.line_start, first[1].source.line_start + 2);
 }
@@ -161,7 +161,7 @@ fn broken_files_warn_with_path_and_line_and_the_rest_is_read() {
     assert!(warnings
         .iter()
         .any(|w| w.starts_with("fixtures/ingest/broken/not-utf8.md:4:") && w.contains("UTF-8")));
-    let facts = extract_facts(&corpus.documents, &profile());
+    let facts = extract_facts(corpus.documents, &profile());
     assert!(facts.iter().any(|f| f.text == "정상 파일 10개"));
     assert!(facts.iter().any(|f| f.text == "배포 3회"));
 }
@@ -299,10 +299,10 @@ fn facts_are_the_same_on_one_thread_and_on_several() {
             draft::ingest::parse_document(&text, format!("{index}.md"), format!("{index}.md")).0
         })
         .collect();
-    let serial = draft::facts::extract_facts_on(&documents, &profile, 1);
+    let serial = draft::facts::extract_facts_on(documents.clone(), &profile, 1);
     assert!(serial.len() >= 800, "{}", serial.len());
     for threads in [2, 3, 7] {
-        let parallel = draft::facts::extract_facts_on(&documents, &profile, threads);
+        let parallel = draft::facts::extract_facts_on(documents.clone(), &profile, threads);
         assert_eq!(
             serde_json::to_string(&parallel).unwrap(),
             serde_json::to_string(&serial).unwrap(),
@@ -320,7 +320,7 @@ fn months_in_headings_and_item_titles_narrow_a_retrospective_s_period() {
                 - 개인정보 보호 강화: 암호화 적용\n\n\
                 ## 배운 점\n\n- 작게 나누기: 배포 단위를 작게 유지\n";
     let document = draft::ingest::parse_document(text, "a.md".into(), "a.md".into()).0;
-    let facts = extract_facts(&[document], &profile());
+    let facts = extract_facts(vec![document], &profile());
     let period_of = |start: &str| {
         let fact = facts
             .iter()

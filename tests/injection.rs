@@ -30,7 +30,7 @@ const CONTENT: &str = "fixtures/injection/content";
 fn facts() -> Vec<Fact> {
     let profile = load_profile(Some(Path::new(PROFILE))).unwrap();
     let corpus = draft::ingest::ingest(Path::new(CONTENT)).unwrap();
-    extract_facts(&corpus.documents, &profile)
+    extract_facts(corpus.documents, &profile)
 }
 
 fn messages(facts: &[Fact]) -> Vec<draft::llm::ChatMessage> {

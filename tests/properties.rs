@@ -53,7 +53,7 @@ fn line_count(text: &str) -> usize {
 
 fn check_document(text: &str) {
     let (document, _warnings) = parse_document(text, "prop.md".into(), "prop.md".into());
-    let facts = extract_facts(std::slice::from_ref(&document), &Profile::default());
+    let facts = extract_facts(vec![document.clone()], &Profile::default());
     let lines = line_count(text);
     let mut ids = HashSet::new();
     let mut previous_start = 0;

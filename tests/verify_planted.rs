@@ -69,7 +69,7 @@ fn fixtures() -> PathBuf {
 fn corpus() -> (draft::config::Profile, Vec<Fact>) {
     let profile = load_profile(Some(&fixtures().join("profile.toml"))).expect("profile");
     let corpus = ingest(&profile.content_dir()).expect("sources");
-    let facts = extract_facts(&corpus.documents, &profile);
+    let facts = extract_facts(corpus.documents, &profile);
     (profile, facts)
 }
 

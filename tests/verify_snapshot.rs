@@ -17,7 +17,7 @@ fn facts() -> (draft::config::Profile, Vec<draft::facts::Fact>) {
     std::env::set_current_dir(root).expect("cwd");
     let profile = load_profile(Some(Path::new("fixtures/verify/profile.toml"))).expect("profile");
     let corpus = ingest(Path::new("fixtures/verify/sources")).expect("sources");
-    let facts = extract_facts(&corpus.documents, &profile);
+    let facts = extract_facts(corpus.documents, &profile);
     (profile, facts)
 }
 

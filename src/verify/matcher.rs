@@ -2392,7 +2392,7 @@ mod tests {
     fn facts_of(markdown: &str) -> Vec<Fact> {
         let (document, _) =
             crate::ingest::parse_document(markdown, "t.md".to_string(), "t.md".to_string());
-        crate::facts::extract_facts(&[document], &crate::config::Profile::default())
+        crate::facts::extract_facts(vec![document], &crate::config::Profile::default())
     }
 
     #[test]
