@@ -23,22 +23,7 @@ pub(crate) fn map_in_runs<T: Sync, R: Send>(
         return map(items);
     }
     let run = items.len().div_ceil(threads);
-    let map = &map;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(run)
-            .map(|chunk| scope.spawn(move || map(chunk)))
-            .collect();
-        let mut joined = Vec::new();
-        for handle in handles {
-            match handle.join() {
-                Ok(part) if joined.is_empty() => joined = part,
-                Ok(part) => joined.extend(part),
-                Err(payload) => std::panic::resume_unwind(payload),
-            }
-        }
-        joined
-    })
+    map_each_on_a_thread(items.chunks(run).collect(), map)
 }
 
 /// [`map_in_runs`] for owned items: each thread takes its run of `items`
@@ -58,6 +43,15 @@ pub(crate) fn map_owned_in_runs<T: Send, R: Send>(
         runs.push(std::mem::replace(&mut items, rest));
     }
     runs.push(items);
+    map_each_on_a_thread(runs, map)
+}
+
+/// `map` over each run on a thread of its own; the results joined in the
+/// runs' order.
+fn map_each_on_a_thread<I: Send, R: Send>(
+    runs: Vec<I>,
+    map: impl Fn(I) -> Vec<R> + Sync,
+) -> Vec<R> {
     let map = &map;
     std::thread::scope(|scope| {
         let handles: Vec<_> = runs
