@@ -374,7 +374,7 @@ pub struct Fact {
 
 /// Extracts the facts of every document, in document order, on up to as
 /// many threads as there are cores (documents are independent; the result
-/// is the same as on one thread).
+/// is the same as on one thread). The documents are consumed.
 pub fn extract_facts(documents: Vec<Document>, profile: &Profile) -> Vec<Fact> {
     let threads = crate::parallel::threads_for(documents.len(), DOCUMENTS_PER_THREAD);
     extract_facts_on(documents, profile, threads)

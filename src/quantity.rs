@@ -339,6 +339,10 @@ const AFTER_QUALIFIERS: &[(&str, Qualifier)] = &[
     ("까지", Qualifier::AtMost),
 ];
 
+/// The first letters of the words in [`AFTER_QUALIFIERS`] (a unit test
+/// keeps the two in step).
+const AFTER_QUALIFIER_FIRSTS: &[char] = &['이', '미', '초', '가', '정', '내', '남', '쯤', '까'];
+
 /// `text` (what follows a quantity) without a leading qualifier such as
 /// ` 이하`, `가량`: ` 이하로` → `로`.
 pub(crate) fn skip_after_qualifier(text: &str) -> &str {
@@ -380,6 +384,10 @@ const BEFORE_QUALIFIERS: &[(&str, Qualifier)] = &[
     ("적어도", Qualifier::AtLeast),
     ("약", Qualifier::About),
 ];
+
+/// The last letters of the words in [`BEFORE_QUALIFIERS`] (a unit test
+/// keeps the two in step).
+const BEFORE_QUALIFIER_LASTS: &[char] = &['략', '의', '대', '소', '도', '약'];
 
 /// What may stand between the two ends of a change (`600ms에서 33ms`).
 const TRANSITION_MARKS: &[&str] = &["에서", "→", "->", "=>", "⇒", "➔", "➡", "➜", "⟶", "-->"];
@@ -1480,10 +1488,9 @@ impl<'a> Scanner<'a> {
 
     fn before_qualifier(&self, start: usize) -> Option<(Qualifier, usize)> {
         let trimmed = self.head(start).trim_end_matches(' ');
-        // The last letters of the words in BEFORE_QUALIFIERS: most numbers
-        // follow none of them, and need no comparison with each word.
+        // Most numbers follow none of the words: no comparison with each.
         let last = trimmed.chars().next_back()?;
-        if !matches!(last, '략' | '의' | '대' | '소' | '도' | '약') {
+        if !BEFORE_QUALIFIER_LASTS.contains(&last) {
             return None;
         }
         BEFORE_QUALIFIERS.iter().find_map(|&(word, q)| {
@@ -1503,12 +1510,9 @@ impl<'a> Scanner<'a> {
         let mut chars = s.chars();
         let first = chars.next()?;
         let second = chars.next();
-        // The first letters of the words in AFTER_QUALIFIERS: most numbers
-        // are followed by none of them (`개의`, `ms로`).
-        if matches!(
-            first,
-            '이' | '미' | '초' | '가' | '정' | '내' | '남' | '쯤' | '까'
-        ) {
+        // Most numbers are followed by none of the words (`개의`, `ms로`):
+        // no comparison with each.
+        if AFTER_QUALIFIER_FIRSTS.contains(&first) {
             for &(word, ql) in AFTER_QUALIFIERS {
                 if s.starts_with(word) {
                     return Some((ql, word == "까지", q + word.len()));
@@ -1809,17 +1813,14 @@ mod tests {
         for (word, _) in AFTER_QUALIFIERS {
             let first = word.chars().next();
             assert!(
-                matches!(
-                    first,
-                    Some('이' | '미' | '초' | '가' | '정' | '내' | '남' | '쯤' | '까')
-                ),
+                first.is_some_and(|first| AFTER_QUALIFIER_FIRSTS.contains(&first)),
                 "{word}"
             );
         }
         for (word, _) in BEFORE_QUALIFIERS {
             let last = word.chars().next_back();
             assert!(
-                matches!(last, Some('략' | '의' | '대' | '소' | '도' | '약')),
+                last.is_some_and(|last| BEFORE_QUALIFIER_LASTS.contains(&last)),
                 "{word}"
             );
         }
