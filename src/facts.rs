@@ -58,7 +58,7 @@ pub fn role_of_label(text: &str) -> Option<Role> {
         {
             return None;
         }
-        trim_label(text)
+        strip_label_marks(text)
     };
     // The longest label below is 16 bytes; most texts are far longer.
     if label.len() > 16 {
@@ -957,8 +957,14 @@ fn clean_label(text: &str) -> String {
 /// A label without the spaces, colons and `*` around it.
 fn trim_label(text: &str) -> &str {
     if starts_and_ends_plain(text) {
-        return text;
+        text
+    } else {
+        strip_label_marks(text)
     }
+}
+
+/// [`trim_label`] for a text known to have something to trim.
+fn strip_label_marks(text: &str) -> &str {
     text.trim()
         .trim_end_matches([':', '：'])
         .trim()
