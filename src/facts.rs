@@ -15,7 +15,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::config::{fold_name, Profile};
 use crate::ingest::{company_headings, Block, Document, DocumentKind};
-use crate::quantity::{extract_quantities, Quantity};
+use crate::quantity::{extract_quantities_into, Quantity, QuantityScratch};
 
 /// The company of facts that no rule could attribute.
 pub const UNASSIGNED: &str = "unassigned";
@@ -395,8 +395,9 @@ pub fn extract_facts_on(documents: Vec<Document>, profile: &Profile, threads: us
         // growing vector of large facts.
         let blocks = documents.iter().map(|document| document.blocks.len()).sum();
         let mut facts = Vec::with_capacity(blocks);
+        let mut scratch = Scratch::default();
         for document in &mut documents {
-            extract_document(document, profile, &matcher, &mut facts);
+            extract_document(document, profile, &matcher, &mut scratch, &mut facts);
         }
         facts
     };
@@ -491,6 +492,7 @@ impl Structure {
         kind: DocumentKind,
         relative: &str,
         matcher: &CompanyMatcher<'a>,
+        place_buffer: &mut Vec<u8>,
     ) -> Context<'a> {
         let is_career = kind == DocumentKind::CareerDescription;
         let is_notes = kind == DocumentKind::Notes;
@@ -517,17 +519,17 @@ impl Structure {
                 non_label_headings
                     .clone()
                     .find(|heading| heading.level == 1)
-                    .map(|heading| heading.text.clone()),
+                    .map(|heading| heading.text.as_str()),
                 non_label_headings
                     .find(|heading| heading.level == 2)
-                    .map(|heading| heading.text.clone()),
+                    .map(|heading| heading.text.as_str()),
             )
         } else if is_notes {
             (
                 non_label_headings
                     .next_back()
-                    .map(|heading| heading.text.clone()),
-                self.note_project.clone(),
+                    .map(|heading| heading.text.as_str()),
+                self.note_project.as_deref(),
             )
         } else if is_retrospective {
             (
@@ -535,7 +537,7 @@ impl Structure {
                 non_label_headings
                     .rev()
                     .find(|heading| heading.level >= 4 && !is_generic_title(&heading.text))
-                    .map(|heading| heading.text.clone()),
+                    .map(|heading| heading.text.as_str()),
             )
         } else {
             (
@@ -543,12 +545,12 @@ impl Structure {
                 non_label_headings
                     .rev()
                     .find(|heading| heading.level >= 2)
-                    .map(|heading| heading.text.clone()),
+                    .map(|heading| heading.text.as_str()),
             )
         };
         if let Some(title) = &self.bold_title {
             heading_path.push(title.clone());
-            project = Some(title.clone());
+            project = Some(title.as_str());
         }
         if let Some(title) = &self.note_project {
             heading_path.push(title.clone());
@@ -566,7 +568,7 @@ impl Structure {
             .bold_title
             .as_deref()
             .and_then(month_span)
-            .or_else(|| project.as_deref().and_then(month_span))
+            .or_else(|| project.and_then(month_span))
             .or_else(|| {
                 headings
                     .iter()
@@ -574,8 +576,8 @@ impl Structure {
                     .filter(|heading| heading.role.is_none())
                     .find_map(|heading| month_span(&heading.text))
             });
-        let project_company = project.as_deref().and_then(|title| matcher.only(title));
-        let place = place_hash(relative, &heading_path);
+        let project_company = project.and_then(|title| matcher.only(title));
+        let place = place_hash(relative, &heading_path, place_buffer);
         Context {
             heading_path: heading_path.into(),
             topic: topic.map(Arc::from),
@@ -614,6 +616,7 @@ fn extract_document(
     document: &mut Document,
     profile: &Profile,
     matcher: &CompanyMatcher<'_>,
+    scratch: &mut Scratch,
     facts: &mut Vec<Fact>,
 ) {
     let front = &document.front_matter;
@@ -719,9 +722,10 @@ fn extract_document(
                     structure.headings.pop();
                 }
                 let role = role_of_label(text).map(|role| (role, clean_label(text)));
+                // Headings are not facts: the structure takes the text.
                 structure.headings.push(Heading {
                     level: *level,
-                    text: text.clone(),
+                    text: std::mem::take(text),
                     role,
                 });
                 continue;
@@ -798,8 +802,14 @@ fn extract_document(
         };
 
         // Heading path, topic and project: shared while the structure holds.
-        let shared = context
-            .get_or_insert_with(|| structure.context(document.kind, &document.relative, matcher));
+        let shared = context.get_or_insert_with(|| {
+            structure.context(
+                document.kind,
+                &document.relative,
+                matcher,
+                &mut scratch.place,
+            )
+        });
         let project = shared.project.clone();
 
         // Role: nearest label item, inline label, label paragraph, label heading, default.
@@ -886,8 +896,12 @@ fn extract_document(
         };
 
         let quantities = match block {
-            Block::TableRow { header, cells, .. } => table_quantities(header, cells),
-            _ => extract_quantities(&text),
+            Block::TableRow { header, cells, .. } => table_quantities(header, cells, scratch),
+            _ => {
+                let mut quantities = Vec::new();
+                extract_quantities_into(&text, &mut scratch.scan, &mut quantities);
+                quantities
+            }
         };
 
         let digest = xxh3_64_with_seed(text.as_bytes(), shared.place);
@@ -1016,9 +1030,10 @@ fn inline_label(text: &str) -> Option<(Role, &str)> {
 /// fact's text is hashed into its id, shared by the facts of one place.
 /// XXH3 is specified and stable across versions and platforms, so an id
 /// stays the same while path, headings and text do.
-fn place_hash(relative: &str, heading_path: &[String]) -> u64 {
-    let length = relative.len() + 2 + heading_path.iter().map(|h| h.len() + 1).sum::<usize>();
-    let mut place = Vec::with_capacity(length);
+///
+/// `place` is a buffer kept between calls; what it holds is replaced.
+fn place_hash(relative: &str, heading_path: &[String], place: &mut Vec<u8>) -> u64 {
+    place.clear();
     place.extend_from_slice(relative.as_bytes());
     place.push(0x1f);
     for (index, heading) in heading_path.iter().enumerate() {
@@ -1028,7 +1043,7 @@ fn place_hash(relative: &str, heading_path: &[String]) -> u64 {
         place.extend_from_slice(heading.as_bytes());
     }
     place.push(0x1f);
-    xxh3_64(&place)
+    xxh3_64(place)
 }
 
 /// `f` + the top 48 bits of the text's hash seeded by its place, as 12 hex
@@ -1051,13 +1066,18 @@ fn fact_id(digest: u64, occurrence: usize) -> CompactString {
 
 /// Quantities of a table row, each labelled `row key · column header`, with
 /// the parts of a split cell (`35 (31+4)` under `커밋 (BE+FE)`) labelled by part.
-fn table_quantities(header: &[String], cells: &[String]) -> Vec<Quantity> {
+fn table_quantities(header: &[String], cells: &[String], scratch: &mut Scratch) -> Vec<Quantity> {
     let row_key = cells.first().map(String::as_str).unwrap_or("");
-    let mut quantities = Vec::new();
+    // The cells' quantities gather in the reused row buffer, so the row's
+    // list is allocated once, at its final size.
+    let quantities = &mut scratch.row;
+    quantities.clear();
     let mut offset = 0;
     for (column, cell) in cells.iter().enumerate() {
         let column_name = header.get(column).map(String::as_str).unwrap_or("");
-        let mut found = extract_quantities(cell);
+        let first = quantities.len();
+        extract_quantities_into(cell, &mut scratch.scan, quantities);
+        let found = &mut quantities[first..];
         let component_count = found.len().saturating_sub(1);
         // Only a cell with components (`35 (31+4)`) needs the header's parts.
         let parts = if component_count > 0 {
@@ -1073,8 +1093,9 @@ fn table_quantities(header: &[String], cells: &[String]) -> Vec<Quantity> {
             } else if row_key.is_empty() {
                 CompactString::new(column_name)
             } else {
-                let mut label = CompactString::with_capacity(row_key.len() + column_name.len() + 8);
-                label.push_str(row_key);
+                // Not `with_capacity`: asked for more than 24 bytes, a
+                // CompactString goes to the heap even when the text fits.
+                let mut label = CompactString::new(row_key);
                 label.push_str(" · ");
                 label.push_str(column_name);
                 label
@@ -1088,18 +1109,27 @@ fn table_quantities(header: &[String], cells: &[String]) -> Vec<Quantity> {
             quantity.label = Some(label);
             quantity.start += offset;
             quantity.end += offset;
-            if let Some(transition) = quantity.transition.as_mut() {
-                transition.partner += quantities.len();
-            }
         }
-        quantities.extend(found);
         offset += cell.len() + " | ".len();
     }
-    quantities
+    // Not `collect`: a drain collected gets room for at least four.
+    let mut row = Vec::with_capacity(quantities.len());
+    row.append(quantities);
+    row
+}
+
+/// Buffers the fact stage reuses from one fact to the next on a thread.
+#[derive(Default)]
+struct Scratch {
+    scan: QuantityScratch,
+    /// A table row's quantities, gathered cell by cell.
+    row: Vec<Quantity>,
+    /// The bytes [`place_hash`] hashes.
+    place: Vec<u8>,
 }
 
 /// `커밋 (BE+FE)` → `["BE", "FE"]`.
-fn split_names(header: &str) -> Vec<String> {
+fn split_names(header: &str) -> Vec<&str> {
     let Some(open) = header.find('(') else {
         return Vec::new();
     };
@@ -1107,10 +1137,7 @@ fn split_names(header: &str) -> Vec<String> {
     if !inner.contains('+') {
         return Vec::new();
     }
-    inner
-        .split('+')
-        .map(|part| part.trim().to_string())
-        .collect()
+    inner.split('+').map(str::trim).collect()
 }
 
 #[cfg(test)]

@@ -128,14 +128,36 @@ pub struct Quantity {
 ///
 /// Never panics, whatever the input. Runs in time linear in `text.len()`.
 pub fn extract_quantities(text: &str) -> Vec<Quantity> {
+    let mut quantities = Vec::new();
+    extract_quantities_into(text, &mut QuantityScratch::default(), &mut quantities);
+    quantities
+}
+
+/// The scanner's working buffer, kept between texts by a caller that scans
+/// many (the fact stage scans every fact's text): one allocation in all
+/// instead of one per text.
+#[derive(Default)]
+pub(crate) struct QuantityScratch {
+    raws: Vec<Raw>,
+}
+
+/// [`extract_quantities`] appended to `quantities`: what is there stays, and
+/// the new quantities' [`Transition::partner`]s index the whole list. An
+/// empty `quantities` gets exactly as much room as the text needs.
+pub(crate) fn extract_quantities_into(
+    text: &str,
+    scratch: &mut QuantityScratch,
+    quantities: &mut Vec<Quantity>,
+) {
+    scratch.raws.clear();
     let mut scanner = Scanner {
         text,
         b: text.as_bytes(),
-        raws: Vec::new(),
+        raws: &mut scratch.raws,
         ctx: None,
     };
     scanner.run();
-    scanner.finish()
+    scanner.finish(quantities);
 }
 
 // ---------------------------------------------------------------------------
@@ -771,7 +793,7 @@ struct Raw {
 struct Scanner<'a> {
     text: &'a str,
     b: &'a [u8],
-    raws: Vec<Raw>,
+    raws: &'a mut Vec<Raw>,
     /// The end of the last month or time-of-day skipped, so that `12월 1일`
     /// and `3시 30분` are skipped whole.
     ctx: Option<(SkipKind, usize)>,
@@ -1768,39 +1790,44 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn finish(mut self) -> Vec<Quantity> {
+    /// Appends the quantities found to `quantities`, partners offset by
+    /// what it held.
+    fn finish(mut self, quantities: &mut Vec<Quantity>) {
         self.link_transitions();
         let text = self.text;
-        self.raws
-            .into_iter()
-            .map(|r| {
-                let (unit, dimension, factor, base_unit) = match r.unit {
-                    Some(u) => (u.name, u.dim, u.factor, u.base),
-                    None if r.product_count => ("", Dimension::Count, 1.0, "회"),
-                    None => ("", Dimension::Number, 1.0, ""),
-                };
-                Quantity {
-                    value: r.value,
-                    max: r.max,
-                    unit,
-                    dimension,
-                    base_value: r.value * factor,
-                    // Not `r.max.map(|m| m * factor)`: compiled without a
-                    // branch, that multiplies whatever bits a `None` holds,
-                    // and a subnormal there costs a microcode assist (it was
-                    // a tenth of the whole scan's time).
-                    base_max: r.max.is_some().then_some(r.max.unwrap_or(0.0) * factor),
-                    base_unit,
-                    surface: CompactString::new(text.get(r.start..r.end).unwrap_or("")),
-                    start: r.start,
-                    end: r.end,
-                    qualifier: r.q_after.or(r.q_before),
-                    per: r.per,
-                    transition: r.transition,
-                    label: None,
-                }
-            })
-            .collect()
+        let base = quantities.len();
+        // `extend` alone would give an empty list room for four.
+        quantities.reserve_exact(self.raws.len());
+        quantities.extend(self.raws.drain(..).map(|r| {
+            let (unit, dimension, factor, base_unit) = match r.unit {
+                Some(u) => (u.name, u.dim, u.factor, u.base),
+                None if r.product_count => ("", Dimension::Count, 1.0, "회"),
+                None => ("", Dimension::Number, 1.0, ""),
+            };
+            Quantity {
+                value: r.value,
+                max: r.max,
+                unit,
+                dimension,
+                base_value: r.value * factor,
+                // Not `r.max.map(|m| m * factor)`: compiled without a
+                // branch, that multiplies whatever bits a `None` holds,
+                // and a subnormal there costs a microcode assist (it was
+                // a tenth of the whole scan's time).
+                base_max: r.max.is_some().then_some(r.max.unwrap_or(0.0) * factor),
+                base_unit,
+                surface: CompactString::new(text.get(r.start..r.end).unwrap_or("")),
+                start: r.start,
+                end: r.end,
+                qualifier: r.q_after.or(r.q_before),
+                per: r.per,
+                transition: r.transition.map(|transition| Transition {
+                    partner: transition.partner + base,
+                    ..transition
+                }),
+                label: None,
+            }
+        }));
     }
 }
 
