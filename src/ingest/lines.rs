@@ -58,7 +58,9 @@ pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> 
         return None;
     }
     let mut scanner = Scanner {
-        blocks: Vec::with_capacity(body.len() / 64 + 1),
+        // A line makes at most one block: room for one per line spares
+        // the copies of a growing list (counting lines is a vector search).
+        blocks: Vec::with_capacity(memchr::memchr_iter(b'\n', body.as_bytes()).count() + 1),
         items: Vec::new(),
         paragraph: None,
         after_blank: true,
