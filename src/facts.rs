@@ -252,8 +252,10 @@ fn find_dates(text: &str) -> Vec<PartialDate> {
         if at_boundary && bytes[index..index + 4].iter().all(u8::is_ascii_digit) {
             let year: i32 = text[index..index + 4].parse().unwrap_or(0);
             let mut cursor = index + 4;
-            let mut parts = Vec::new();
-            while parts.len() < 2 && cursor < bytes.len() && b".-/".contains(&bytes[cursor]) {
+            // Month and day, as far as written.
+            let mut parts = [0u32; 2];
+            let mut written = 0;
+            while written < 2 && cursor < bytes.len() && b".-/".contains(&bytes[cursor]) {
                 let digits = bytes[cursor + 1..]
                     .iter()
                     .take_while(|byte| byte.is_ascii_digit())
@@ -261,20 +263,20 @@ fn find_dates(text: &str) -> Vec<PartialDate> {
                 if digits == 0 || digits > 2 {
                     break;
                 }
-                parts.push(
-                    text[cursor + 1..cursor + 1 + digits]
-                        .parse::<u32>()
-                        .unwrap_or(0),
-                );
+                parts[written] = text[cursor + 1..cursor + 1 + digits]
+                    .parse::<u32>()
+                    .unwrap_or(0);
+                written += 1;
                 cursor += 1 + digits;
             }
             let next_is_digit = bytes.get(cursor).is_some_and(u8::is_ascii_digit);
             if (1900..=2200).contains(&year) && !next_is_digit {
-                let month = parts
+                let written = &parts[..written];
+                let month = written
                     .first()
                     .copied()
                     .filter(|month| (1..=12).contains(month));
-                let day = parts.get(1).copied().filter(|day| (1..=31).contains(day));
+                let day = written.get(1).copied().filter(|day| (1..=31).contains(day));
                 let year_word = text[cursor..].starts_with('년');
                 if month.is_some() || year_word {
                     dates.push(PartialDate { year, month, day });
@@ -498,21 +500,12 @@ impl Structure {
         let is_notes = kind == DocumentKind::Notes;
         let is_retrospective = matches!(kind, DocumentKind::Retrospective(_));
         let headings = &self.headings;
-        let mut heading_path: Vec<String> = Vec::with_capacity(headings.len() + 3);
-        if let Some((_, heading_text, _)) = &self.career_company {
-            heading_path.push(heading_text.clone());
-        }
-        heading_path.extend(headings.iter().map(|heading| heading.text.clone()));
-        if let Some((_, label)) = &self.label_paragraph {
-            // A label paragraph (`결과` on its own line) closes a label heading above it.
-            if headings
+        // A label paragraph (`결과` on its own line) closes a label heading above it.
+        let closes_label_heading = self.label_paragraph.is_some()
+            && headings
                 .last()
-                .is_some_and(|heading| heading.role.is_some())
-            {
-                heading_path.pop();
-            }
-            heading_path.push(label.clone());
-        }
+                .is_some_and(|heading| heading.role.is_some());
+        let open_headings = &headings[..headings.len() - usize::from(closes_label_heading)];
         let mut non_label_headings = headings.iter().filter(|heading| heading.role.is_none());
         let (topic, mut project) = if is_career {
             (
@@ -549,15 +542,21 @@ impl Structure {
             )
         };
         if let Some(title) = &self.bold_title {
-            heading_path.push(title.clone());
             project = Some(title.as_str());
         }
-        if let Some(title) = &self.note_project {
-            heading_path.push(title.clone());
-        }
-        if let Some((_, _, label)) = self.item_labels.last() {
-            heading_path.push(label.clone());
-        }
+        // Built in one piece: an exact-size chain becomes the shared list
+        // with one allocation and no copy of a vector first.
+        let heading_path: Arc<[String]> = self
+            .career_company
+            .iter()
+            .map(|(_, heading_text, _)| heading_text)
+            .chain(open_headings.iter().map(|heading| &heading.text))
+            .chain(self.label_paragraph.iter().map(|(_, label)| label))
+            .chain(&self.bold_title)
+            .chain(&self.note_project)
+            .chain(self.item_labels.last().map(|(_, _, label)| label))
+            .cloned()
+            .collect();
         let heading_role = headings
             .iter()
             .rev()
@@ -579,7 +578,7 @@ impl Structure {
         let project_company = project.and_then(|title| matcher.only(title));
         let place = place_hash(relative, &heading_path, place_buffer);
         Context {
-            heading_path: heading_path.into(),
+            heading_path,
             topic: topic.map(Arc::from),
             project: project.map(Arc::from),
             heading_role,
@@ -1080,11 +1079,8 @@ fn table_quantities(header: &[String], cells: &[String], scratch: &mut Scratch) 
         let found = &mut quantities[first..];
         let component_count = found.len().saturating_sub(1);
         // Only a cell with components (`35 (31+4)`) needs the header's parts.
-        let parts = if component_count > 0 {
-            split_names(column_name)
-        } else {
-            Vec::new()
-        };
+        let parts = split_names(column_name);
+        let named_components = component_count > 0 && parts.clone().count() == component_count;
         for (position, quantity) in found.iter_mut().enumerate() {
             // Most labels (`2월 · 커밋 (BE+FE)`) fit in a CompactString's
             // 24 inline bytes: no allocation per quantity.
@@ -1100,8 +1096,8 @@ fn table_quantities(header: &[String], cells: &[String], scratch: &mut Scratch) 
                 label.push_str(column_name);
                 label
             };
-            if position > 0 && parts.len() == component_count {
-                if let Some(part) = parts.get(position - 1) {
+            if position > 0 && named_components {
+                if let Some(part) = parts.clone().nth(position - 1) {
                     label.push_str(" · ");
                     label.push_str(part);
                 }
@@ -1128,16 +1124,17 @@ struct Scratch {
     place: Vec<u8>,
 }
 
-/// `커밋 (BE+FE)` → `["BE", "FE"]`.
-fn split_names(header: &str) -> Vec<&str> {
-    let Some(open) = header.find('(') else {
-        return Vec::new();
-    };
-    let inner = header[open + 1..].trim_end().trim_end_matches(')');
-    if !inner.contains('+') {
-        return Vec::new();
-    }
-    inner.split('+').map(str::trim).collect()
+/// `커밋 (BE+FE)` → `["BE", "FE"]`; none for a header without parts.
+fn split_names(header: &str) -> impl Iterator<Item = &str> + Clone {
+    let inner = header
+        .find('(')
+        .map(|open| header[open + 1..].trim_end().trim_end_matches(')'))
+        .filter(|inner| inner.contains('+'))
+        .unwrap_or("");
+    inner
+        .split('+')
+        .map(str::trim)
+        .filter(|_| !inner.is_empty())
 }
 
 #[cfg(test)]
@@ -1238,7 +1235,11 @@ mod tests {
 
     #[test]
     fn header_parts() {
-        assert_eq!(split_names("커밋 (BE+FE)"), vec!["BE", "FE"]);
-        assert!(split_names("이슈").is_empty());
+        assert_eq!(
+            split_names("커밋 (BE+FE)").collect::<Vec<_>>(),
+            ["BE", "FE"]
+        );
+        assert_eq!(split_names("이슈").count(), 0);
+        assert_eq!(split_names("커밋 (BE)").count(), 0);
     }
 }
