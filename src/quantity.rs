@@ -166,16 +166,29 @@ pub(crate) fn extract_quantities_into(
 
 /// A recognised unit: its normalised spelling, dimension, factor to the base
 /// unit and the base unit's name.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Unit {
+#[derive(Debug, PartialEq)]
+struct UnitSpec {
     name: &'static str,
     dim: Dimension,
     factor: f64,
     base: &'static str,
 }
 
-const fn duration(name: &'static str, factor: f64) -> Unit {
-    Unit {
+/// A unit as the scanner passes it around: one pointer to its constant
+/// [`UnitSpec`] instead of a 48-byte copy in every operand and result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Unit(&'static UnitSpec);
+
+impl std::ops::Deref for Unit {
+    type Target = UnitSpec;
+
+    fn deref(&self) -> &UnitSpec {
+        self.0
+    }
+}
+
+const fn duration(name: &'static str, factor: f64) -> UnitSpec {
+    UnitSpec {
         name,
         dim: Dimension::Duration,
         factor,
@@ -183,8 +196,8 @@ const fn duration(name: &'static str, factor: f64) -> Unit {
     }
 }
 
-const fn counter(name: &'static str) -> Unit {
-    Unit {
+const fn counter(name: &'static str) -> UnitSpec {
+    UnitSpec {
         name,
         dim: Dimension::Count,
         factor: 1.0,
@@ -192,8 +205,8 @@ const fn counter(name: &'static str) -> Unit {
     }
 }
 
-const fn size(name: &'static str, factor: f64) -> Unit {
-    Unit {
+const fn size(name: &'static str, factor: f64) -> UnitSpec {
+    UnitSpec {
         name,
         dim: Dimension::Size,
         factor,
@@ -201,45 +214,45 @@ const fn size(name: &'static str, factor: f64) -> Unit {
     }
 }
 
-const MS: Unit = duration("ms", 1.0);
-const SEC: Unit = duration("초", 1_000.0);
-const MIN: Unit = duration("분", 60_000.0);
-const HOUR: Unit = duration("시간", 3_600_000.0);
-const DAY: Unit = duration("일", 86_400_000.0);
-const WEEK: Unit = duration("주", 604_800_000.0);
+const MS: Unit = Unit(&duration("ms", 1.0));
+const SEC: Unit = Unit(&duration("초", 1_000.0));
+const MIN: Unit = Unit(&duration("분", 60_000.0));
+const HOUR: Unit = Unit(&duration("시간", 3_600_000.0));
+const DAY: Unit = Unit(&duration("일", 86_400_000.0));
+const WEEK: Unit = Unit(&duration("주", 604_800_000.0));
 /// 365.25 / 12 days.
-const MONTH: Unit = duration("개월", 2_629_800_000.0);
+const MONTH: Unit = Unit(&duration("개월", 2_629_800_000.0));
 /// 365.25 days.
-const YEAR: Unit = duration("년", 31_557_600_000.0);
-const PERCENT: Unit = Unit {
+const YEAR: Unit = Unit(&duration("년", 31_557_600_000.0));
+const PERCENT: Unit = Unit(&UnitSpec {
     name: "%",
     dim: Dimension::Percent,
     factor: 1.0,
     base: "%",
-};
-const PERCENT_POINT: Unit = Unit {
+});
+const PERCENT_POINT: Unit = Unit(&UnitSpec {
     name: "%p",
     dim: Dimension::PercentPoint,
     factor: 1.0,
     base: "%p",
-};
-const RATIO: Unit = Unit {
+});
+const RATIO: Unit = Unit(&UnitSpec {
     name: "배",
     dim: Dimension::Ratio,
     factor: 1.0,
     base: "배",
-};
+});
 /// A fraction: `3분의 1`, `1/3로`; the value is numerator / denominator.
-const FRACTION: Unit = Unit {
+const FRACTION: Unit = Unit(&UnitSpec {
     name: FRACTION_UNIT,
     dim: Dimension::Ratio,
     factor: 1.0,
     base: "배",
-};
-const KB: Unit = size("KB", 1024.0);
-const MB: Unit = size("MB", 1_048_576.0);
-const GB: Unit = size("GB", 1_073_741_824.0);
-const TB: Unit = size("TB", 1_099_511_627_776.0);
+});
+const KB: Unit = Unit(&size("KB", 1024.0));
+const MB: Unit = Unit(&size("MB", 1_048_576.0));
+const GB: Unit = Unit(&size("GB", 1_073_741_824.0));
+const TB: Unit = Unit(&size("TB", 1_099_511_627_776.0));
 
 /// Words after a number that make it *not* a quantity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,35 +283,35 @@ const KOREAN_TAILS: &[(&str, TailWord)] = &[
     ("주년", TailWord::Skip(SkipKind::Ordinal)),
     ("분기", TailWord::Skip(SkipKind::Ordinal)),
     ("단계", TailWord::Skip(SkipKind::Ordinal)),
-    ("차례", TailWord::Unit(counter("차례"))),
+    ("차례", TailWord::Unit(Unit(&counter("차례")))),
     ("차", TailWord::Skip(SkipKind::Ordinal)),
     ("퍼센트포인트", TailWord::Unit(PERCENT_POINT)),
     ("퍼센트", TailWord::Unit(PERCENT)),
     ("밀리초", TailWord::Unit(MS)),
     ("개월", TailWord::Unit(MONTH)),
-    ("개사", TailWord::Unit(counter("개사"))),
-    ("개국", TailWord::Unit(counter("개국"))),
-    ("개", TailWord::Unit(counter("개"))),
+    ("개사", TailWord::Unit(Unit(&counter("개사")))),
+    ("개국", TailWord::Unit(Unit(&counter("개국")))),
+    ("개", TailWord::Unit(Unit(&counter("개")))),
     ("시간", TailWord::Unit(HOUR)),
     ("초", TailWord::Unit(SEC)),
     ("분", TailWord::Unit(MIN)),
     ("일", TailWord::Unit(DAY)),
     ("주", TailWord::Unit(WEEK)),
     ("년", TailWord::Unit(YEAR)),
-    ("달러", TailWord::Unit(counter("달러"))),
+    ("달러", TailWord::Unit(Unit(&counter("달러")))),
     ("달", TailWord::Unit(MONTH)),
     ("배", TailWord::Unit(RATIO)),
-    ("건", TailWord::Unit(counter("건"))),
-    ("명", TailWord::Unit(counter("명"))),
-    ("회", TailWord::Unit(counter("회"))),
-    ("번", TailWord::Unit(counter("번"))),
-    ("대", TailWord::Unit(counter("대"))),
-    ("곳", TailWord::Unit(counter("곳"))),
-    ("줄", TailWord::Unit(counter("줄"))),
-    ("가지", TailWord::Unit(counter("가지"))),
-    ("원", TailWord::Unit(counter("원"))),
-    ("종류", TailWord::Unit(counter("종류"))),
-    ("종", TailWord::Unit(counter("종"))),
+    ("건", TailWord::Unit(Unit(&counter("건")))),
+    ("명", TailWord::Unit(Unit(&counter("명")))),
+    ("회", TailWord::Unit(Unit(&counter("회")))),
+    ("번", TailWord::Unit(Unit(&counter("번")))),
+    ("대", TailWord::Unit(Unit(&counter("대")))),
+    ("곳", TailWord::Unit(Unit(&counter("곳")))),
+    ("줄", TailWord::Unit(Unit(&counter("줄")))),
+    ("가지", TailWord::Unit(Unit(&counter("가지")))),
+    ("원", TailWord::Unit(Unit(&counter("원")))),
+    ("종류", TailWord::Unit(Unit(&counter("종류")))),
+    ("종", TailWord::Unit(Unit(&counter("종")))),
     ("월", TailWord::Skip(SkipKind::Month)),
 ];
 
