@@ -900,8 +900,9 @@ impl<'a> Scanner<'a> {
     /// Whether the syllable at `i` is one a number in words starts with.
     fn starts_number_word(&self, i: usize) -> bool {
         self.b.get(i..i + 3).is_some_and(|bytes| {
-            // A three-byte character: a lead byte and two continuation bytes.
-            if bytes[0] & 0xF0 != 0xE0 || bytes[1] & 0xC0 != 0x80 || bytes[2] & 0xC0 != 0x80 {
+            // A three-byte character. The text is a `str`, so a lead byte is
+            // always followed by its two continuation bytes.
+            if bytes[0] & 0xF0 != 0xE0 {
                 return false;
             }
             let code = usize::from(bytes[0] & 0x0F) << 12
