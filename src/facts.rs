@@ -1078,12 +1078,14 @@ fn table_quantities(header: &[String], cells: &[String], scratch: &mut Scratch) 
         extract_quantities_into(cell, &mut scratch.scan, quantities);
         let found = &mut quantities[first..];
         let component_count = found.len().saturating_sub(1);
-        // Only a cell with components (`35 (31+4)`) needs the header's parts.
-        let parts = split_names(column_name);
-        let named_components = component_count > 0 && parts.clone().count() == component_count;
+        // Only a cell with components (`35 (31+4)`) needs the header's
+        // parts, and only when the header names each of them.
+        let parts = (component_count > 0)
+            .then(|| split_names(column_name))
+            .filter(|parts| parts.clone().count() == component_count);
         for (position, quantity) in found.iter_mut().enumerate() {
-            // Most labels (`2월 · 커밋 (BE+FE)`) fit in a CompactString's
-            // 24 inline bytes: no allocation per quantity.
+            // A label of up to 24 bytes (`2월 · 커밋 (BE+FE)`) stays inline
+            // in a CompactString; only longer ones are allocated.
             let mut label = if column == 0 {
                 CompactString::new(row_key)
             } else if row_key.is_empty() {
@@ -1096,8 +1098,8 @@ fn table_quantities(header: &[String], cells: &[String], scratch: &mut Scratch) 
                 label.push_str(column_name);
                 label
             };
-            if position > 0 && named_components {
-                if let Some(part) = parts.clone().nth(position - 1) {
+            if position > 0 {
+                if let Some(part) = parts.clone().and_then(|mut parts| parts.nth(position - 1)) {
                     label.push_str(" · ");
                     label.push_str(part);
                 }
