@@ -287,7 +287,7 @@ fn heading(rest: &str) -> Opening<(u8, &str)> {
     let after = &rest[level..];
     if let Some(content) = after.strip_prefix(' ') {
         // A closing `#` run is left to pulldown-cmark.
-        if content.trim_end().ends_with('#') || content.trim().is_empty() {
+        if content.trim_end().ends_with('#') || content.trim_start().is_empty() {
             return Opening::Unhandled;
         }
         return Opening::Marker((level as u8, content));
@@ -551,7 +551,7 @@ fn inline(text: &str) -> Option<Inline> {
     if memchr::memchr2(b'*', b'~', bytes).is_none() {
         return Some(Inline {
             text: text.to_string(),
-            all_bold: text.trim().is_empty(),
+            all_bold: text.trim_start().is_empty(),
         });
     }
     // One run of `~` cannot pair with anything; two might strike through.
@@ -592,7 +592,7 @@ fn inline(text: &str) -> Option<Inline> {
         if open && right_flanking {
             open = false;
         } else if !open && left_flanking {
-            if !segment.trim().is_empty() {
+            if !segment.trim_start().is_empty() {
                 all_bold = false;
             }
             open = true;
@@ -607,7 +607,7 @@ fn inline(text: &str) -> Option<Inline> {
         return None;
     }
     let tail = &text[from..];
-    if !tail.trim().is_empty() {
+    if !tail.trim_start().is_empty() {
         all_bold = false;
     }
     out.push_str(tail);
