@@ -997,17 +997,19 @@ fn is_generic_title(text: &str) -> bool {
 /// `API 성능 최적화 (9월): 월간 최다 커밋`. Searched byte-wise: this runs for
 /// every fact of a retrospective.
 pub(crate) fn inline_title(text: &str) -> Option<&str> {
+    let colon = first_colon(&text.as_bytes()[..text.len().min(120)])?;
+    text.get(..colon)
+}
+
+/// Where the first `:` or `：` of `bytes` starts, searched with memchr:
+/// `：` starts with 0xEF, a byte few Hangul letters have.
+fn first_colon(bytes: &[u8]) -> Option<usize> {
     const FULLWIDTH_COLON: &[u8] = "：".as_bytes();
-    let bytes = &text.as_bytes()[..text.len().min(120)];
     let mut from = 0;
     loop {
-        // `：` starts with 0xEF, a byte few Hangul letters have.
-        let found = from
-            + bytes[from..]
-                .iter()
-                .position(|&byte| byte == b':' || byte == FULLWIDTH_COLON[0])?;
+        let found = from + memchr::memchr2(b':', FULLWIDTH_COLON[0], bytes.get(from..)?)?;
         if bytes[found] == b':' || bytes[found..].starts_with(FULLWIDTH_COLON) {
-            return text.get(..found);
+            return Some(found);
         }
         from = found + 1;
     }
@@ -1016,12 +1018,13 @@ pub(crate) fn inline_title(text: &str) -> Option<&str> {
 /// `원인: 캐싱된 …` or `성과: …` → the label's role.
 fn inline_label(text: &str) -> Option<(Role, &str)> {
     // The first colon, looked for only as far as a label can reach (12
-    // characters): a fact's text is mostly far longer and has none.
-    let (colon, _) = text
-        .char_indices()
-        .take(13)
-        .find(|&(_, c)| c == ':' || c == '：')?;
-    let head = &text[..colon];
+    // characters before it, so within 52 bytes): a fact's text is mostly
+    // far longer and has none.
+    let colon = first_colon(&text.as_bytes()[..text.len().min(52)])?;
+    let head = text.get(..colon)?;
+    if head.chars().count() > 12 {
+        return None;
+    }
     role_of_label(head).map(|role| (role, trim_label(head)))
 }
 
@@ -1233,6 +1236,23 @@ mod tests {
             inline_label("원인: 캐시").map(|(role, _)| role),
             Some(Role::Background)
         );
+    }
+
+    #[test]
+    fn inline_labels_are_found_within_twelve_characters() {
+        assert_eq!(inline_label("**해결**：TTL 조정"), Some((Role::Action, "해결")));
+        // The first colon decides, even when what is before it is no label.
+        assert_eq!(inline_label("메모: 결과: 처리량 2배"), None);
+        // Twelve characters before the colon are in reach; thirteen are not.
+        let twelve = format!("{}결과:", " ".repeat(10));
+        assert_eq!(inline_label(&twelve), Some((Role::Result, "결과")));
+        let thirteen = format!("{}결과:", " ".repeat(11));
+        assert_eq!(inline_label(&thirteen), None);
+        // Twelve Hangul letters are 36 bytes: still in reach.
+        let wide = format!("{}:", "가".repeat(12));
+        assert_eq!(first_colon(&wide.as_bytes()[..wide.len().min(52)]), Some(36));
+        // A byte 0xEF that starts no `：` is passed over.
+        assert_eq!(first_colon("ｆ:".as_bytes()), Some(3));
     }
 
     #[test]
