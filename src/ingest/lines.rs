@@ -152,7 +152,7 @@ pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> 
             return None;
         }
         // Text: it continues an open paragraph or item, or starts a paragraph.
-        let text = rest.trim();
+        let text = trim(rest);
         if text.is_empty() {
             // Only Unicode spaces: not a blank line to CommonMark.
             return None;
@@ -299,13 +299,34 @@ fn heading(rest: &str) -> Opening<(u8, &str)> {
     }
 }
 
+/// `str::trim`, answered without decoding when `text` starts and ends with
+/// a printable ASCII byte or a character from U+A000 to U+DFFF (Hangul
+/// syllables among them): none of those is whitespace. Every line and cell
+/// is trimmed, and most start and end so.
+fn trim(text: &str) -> &str {
+    let solid = |lead: u8| lead.is_ascii_graphic() || (0xEA..=0xED).contains(&lead);
+    let bytes = text.as_bytes();
+    let solid_start = bytes.first().is_some_and(|&first| solid(first));
+    let solid_end = match bytes {
+        [.., last] if last.is_ascii() => solid(*last),
+        // A three-byte character ends the text when its lead is three from the end.
+        [.., lead, _, _] => (0xEA..=0xED).contains(lead),
+        _ => false,
+    };
+    if solid_start && solid_end {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// The cells of a `| a | b |` row, each read as inline text; `None` when
 /// the row is not closed by a pipe.
 fn table_cells(line: &str) -> Option<Vec<String>> {
     let inner = line.trim_end().strip_prefix('|')?.strip_suffix('|')?;
     inner
         .split('|')
-        .map(|cell| Some(normalise_owned(inline(cell.trim())?.text)))
+        .map(|cell| Some(normalise_owned(inline(trim(cell))?.text)))
         .collect()
 }
 
@@ -464,7 +485,7 @@ impl<'a> Scanner<'a> {
 
     /// A list item line at `column` (its indentation).
     fn item(&mut self, column: usize, marker: Marker<'a>, number: usize) -> Option<()> {
-        let content = marker.content.trim();
+        let content = trim(marker.content);
         // An empty item, or one that opens another block on its line.
         if content.is_empty()
             || content.starts_with(['#', '|', '>', '~', '=', '<'])
@@ -878,6 +899,11 @@ mod tests {
         #[test]
         fn scanned_noise_agrees_with_pulldown(body in noise()) {
             agrees(&body);
+        }
+
+        #[test]
+        fn trimming_agrees_with_the_standard_library(text in noise()) {
+            prop_assert_eq!(trim(&text), text.trim());
         }
     }
 }
