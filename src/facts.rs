@@ -45,6 +45,9 @@ impl Role {
 
 /// The role a structural label announces, if `text` is such a label.
 pub fn role_of_label(text: &str) -> Option<Role> {
+    if surely_longer_than_a_label(text) {
+        return None;
+    }
     let label = if starts_and_ends_plain(text) {
         // Nothing to trim: the common case, a sentence or a bare label.
         text
@@ -64,10 +67,67 @@ pub fn role_of_label(text: &str) -> Option<Role> {
     if label.len() > 16 {
         return None;
     }
-    LABELS
-        .binary_search_by(|(known, _)| known.as_bytes().cmp(label.as_bytes()))
+    LABEL_KEYS
+        .binary_search(&label_key(label.as_bytes()))
         .ok()
-        .map(|found| LABELS[found].1)
+        .and_then(|found| LABELS.get(found))
+        // A text with a zero byte has the key of the label it pads to.
+        .filter(|(known, _)| *known == label)
+        .map(|(_, role)| *role)
+}
+
+/// A label of at most 16 bytes as one number: its bytes, big-endian, then
+/// zeros. No label has a zero byte, so the numbers sort as the bytes do and
+/// a binary search compares numbers instead of calling `memcmp`.
+const fn label_key(label: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    let mut index = 0;
+    while index < label.len() && index < bytes.len() {
+        bytes[index] = label[index];
+        index += 1;
+    }
+    u128::from_be_bytes(bytes)
+}
+
+/// [`LABELS`]' keys, in the same order.
+const LABEL_KEYS: [u128; LABELS.len()] = {
+    let mut keys = [0; LABELS.len()];
+    let mut index = 0;
+    while index < keys.len() {
+        keys[index] = label_key(LABELS[index].0.as_bytes());
+        index += 1;
+    }
+    keys
+};
+
+/// Whether `text` is longer than any label even once its marks are
+/// stripped, told from its bytes without decoding (most texts are
+/// sentences): more than 16 bytes lie between its first and its last
+/// character that no stripping removes. Those are printable ASCII other
+/// than `*` and `:`, and characters from U+A000 to U+DFFF (Hangul
+/// syllables among them); any other non-ASCII end leaves it to the caller.
+fn surely_longer_than_a_label(text: &str) -> bool {
+    const LONGEST: usize = 16;
+    let bytes = text.as_bytes();
+    if bytes.len() <= LONGEST {
+        return false;
+    }
+    // Control bytes count as marks too: skipping more only shortens the span.
+    let mark = |byte: u8| byte <= b' ' || byte == b'*' || byte == b':';
+    let hangul_range_lead = |byte: u8| (0xEA..=0xED).contains(&byte);
+    let (Some(first), Some(last)) = (
+        bytes.iter().position(|&byte| !mark(byte)),
+        bytes.iter().rposition(|&byte| !mark(byte)),
+    ) else {
+        return false;
+    };
+    let starts_solid = bytes[first].is_ascii() || hangul_range_lead(bytes[first]);
+    // The last byte of a three-byte character has its lead two before it.
+    let ends_solid = bytes[last].is_ascii()
+        || last
+            .checked_sub(2)
+            .is_some_and(|lead| hangul_range_lead(bytes[lead]));
+    starts_solid && ends_solid && last + 1 - first > LONGEST
 }
 
 /// Structural labels and the roles they announce, sorted by their bytes so
@@ -1149,6 +1209,10 @@ mod tests {
         assert!(super::LABELS
             .windows(2)
             .all(|pair| pair[0].0.as_bytes() < pair[1].0.as_bytes()));
+        // Keys keep the order, and each label fits one.
+        assert!(super::LABEL_KEYS.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(super::LABELS.iter().all(|(label, _)| label.len() <= 16));
+        assert_eq!(super::role_of_label("결과\0"), None);
         for (label, role) in super::LABELS {
             assert_eq!(super::role_of_label(label), Some(*role));
             assert_eq!(super::role_of_label(&format!("**{label}**:")), Some(*role));
@@ -1239,8 +1303,26 @@ mod tests {
     }
 
     #[test]
+    fn long_texts_are_told_from_labels_by_their_bytes() {
+        assert!(surely_longer_than_a_label(
+            "응답시간을 1375ms에서 92ms로 단축"
+        ));
+        // Marks around a label are not counted, whatever their number.
+        let marked = format!("**결과**:{}", " ".repeat(20));
+        assert!(!surely_longer_than_a_label(&marked));
+        assert_eq!(role_of_label(&marked), Some(Role::Result));
+        // Ideographic spaces are marks the bytes cannot vouch for: the caller decides.
+        let wide = format!("{}결과", "\u{3000}".repeat(6));
+        assert!(!surely_longer_than_a_label(&wide));
+        assert_eq!(role_of_label(&wide), Some(Role::Result));
+    }
+
+    #[test]
     fn inline_labels_are_found_within_twelve_characters() {
-        assert_eq!(inline_label("**해결**：TTL 조정"), Some((Role::Action, "해결")));
+        assert_eq!(
+            inline_label("**해결**：TTL 조정"),
+            Some((Role::Action, "해결"))
+        );
         // The first colon decides, even when what is before it is no label.
         assert_eq!(inline_label("메모: 결과: 처리량 2배"), None);
         // Twelve characters before the colon are in reach; thirteen are not.
@@ -1250,7 +1332,10 @@ mod tests {
         assert_eq!(inline_label(&thirteen), None);
         // Twelve Hangul letters are 36 bytes: still in reach.
         let wide = format!("{}:", "가".repeat(12));
-        assert_eq!(first_colon(&wide.as_bytes()[..wide.len().min(52)]), Some(36));
+        assert_eq!(
+            first_colon(&wide.as_bytes()[..wide.len().min(52)]),
+            Some(36)
+        );
         // A byte 0xEF that starts no `：` is passed over.
         assert_eq!(first_colon("ｆ:".as_bytes()), Some(3));
     }
