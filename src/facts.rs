@@ -1065,7 +1065,8 @@ pub(crate) fn inline_title(text: &str) -> Option<&str> {
 }
 
 /// Where the first `:` or `：` of `bytes` starts, searched with memchr:
-/// `：` starts with 0xEF, a byte few Hangul letters have.
+/// `：` starts with 0xEF, a byte no Hangul syllable has, so a false start
+/// is rare.
 fn first_colon(bytes: &[u8]) -> Option<usize> {
     const FULLWIDTH_COLON: &[u8] = "：".as_bytes();
     let mut from = 0;

@@ -309,7 +309,7 @@ fn trim(text: &str) -> &str {
     let solid_start = bytes.first().is_some_and(|&first| solid(first));
     let solid_end = match bytes {
         [.., last] if last.is_ascii() => solid(*last),
-        // A three-byte character ends the text when its lead is three from the end.
+        // A lead byte third from the end starts the text's last character.
         [.., lead, _, _] => (0xEA..=0xED).contains(lead),
         _ => false,
     };
