@@ -83,11 +83,12 @@ impl Company {
 impl Profile {
     /// Finds the company whose name or alias equals `name` (ignoring case and spaces).
     pub fn company(&self, name: &str) -> Option<&Company> {
-        let wanted = fold_name(name);
+        // Compared as they fold, with no folded copies: the fact stage asks
+        // for every tag of every document, and most differ at once.
         self.companies.iter().find(|company| {
             company
                 .names()
-                .any(|candidate| fold_name(candidate) == wanted)
+                .any(|candidate| folded(candidate).eq(folded(name)))
         })
     }
 
@@ -114,10 +115,14 @@ impl Profile {
 
 /// Lower-cases and drops whitespace, so `AWA소프트` and `awa 소프트` compare equal.
 pub fn fold_name(name: &str) -> String {
+    folded(name).collect()
+}
+
+/// The characters of [`fold_name`], one by one.
+fn folded(name: &str) -> impl Iterator<Item = char> + '_ {
     name.chars()
         .filter(|character| !character.is_whitespace())
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// Loads the profile from `path`, or from `./draft.toml` when it exists, or
