@@ -1148,6 +1148,7 @@ fn table_quantities(header: &[String], cells: &[String], scratch: &mut Scratch) 
     // list is allocated once, at its final size.
     let quantities = &mut scratch.row;
     quantities.clear();
+    let label = &mut scratch.label;
     let mut offset = 0;
     for (column, cell) in cells.iter().enumerate() {
         let column_name = header.get(column).map(String::as_str).unwrap_or("");
@@ -1161,27 +1162,27 @@ fn table_quantities(header: &[String], cells: &[String], scratch: &mut Scratch) 
             .then(|| split_names(column_name))
             .filter(|parts| parts.clone().count() == component_count);
         for (position, quantity) in found.iter_mut().enumerate() {
-            // A label of up to 24 bytes (`2월 · 커밋 (BE+FE)`) stays inline
-            // in a CompactString; only longer ones are allocated.
-            let mut label = if column == 0 {
-                CompactString::new(row_key)
+            // Put together in a reused buffer, then copied once: a label of
+            // up to 24 bytes (`2월 · 커밋 (BE+FE)`) stays inline in a
+            // CompactString, a longer one takes one allocation of its size
+            // (grown piece by piece, it took up to two).
+            label.clear();
+            if column == 0 {
+                label.push_str(row_key);
             } else if row_key.is_empty() {
-                CompactString::new(column_name)
+                label.push_str(column_name);
             } else {
-                // Not `with_capacity`: asked for more than 24 bytes, a
-                // CompactString goes to the heap even when the text fits.
-                let mut label = CompactString::new(row_key);
+                label.push_str(row_key);
                 label.push_str(" · ");
                 label.push_str(column_name);
-                label
-            };
+            }
             if position > 0 {
                 if let Some(part) = parts.clone().and_then(|mut parts| parts.nth(position - 1)) {
                     label.push_str(" · ");
                     label.push_str(part);
                 }
             }
-            quantity.label = Some(label);
+            quantity.label = Some(CompactString::new(label.as_str()));
             quantity.start += offset;
             quantity.end += offset;
         }
@@ -1201,6 +1202,8 @@ struct Scratch {
     row: Vec<Quantity>,
     /// The bytes [`place_hash`] hashes.
     place: Vec<u8>,
+    /// A table cell's label as it is put together.
+    label: String,
 }
 
 /// `커밋 (BE+FE)` → `["BE", "FE"]`; none for a header without parts.
