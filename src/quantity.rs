@@ -92,23 +92,19 @@ pub enum TransitionRole {
 pub const FRACTION_UNIT: &str = "분의";
 
 /// One number as written, with its unit, normalised value and exact span.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// The unit is kept as one pointer to its constant description; its
+/// spelling, dimension and base, and the value in the base unit, are read
+/// through methods (and written to JSON as fields): derived, not stored, a
+/// quantity is 144 bytes instead of 192.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
     /// The value in the written unit (`2시간 30분` → 150 with unit `분`;
     /// `41만 건` → 410000 with unit `건`). For a range, the lower end.
     pub value: f64,
     /// The upper end of a range (`2~3%` → 3), else `None`.
     pub max: Option<f64>,
-    /// The unit as written, normalised in spelling (`퍼센트` → `%`, `sec` → `초`);
-    /// empty for a bare number. Units come from a fixed table, so no copy.
-    pub unit: &'static str,
-    pub dimension: Dimension,
-    /// `value` converted to the dimension's base unit (durations in ms).
-    pub base_value: f64,
-    /// `max` converted to the base unit.
-    pub base_max: Option<f64>,
-    /// `ms`, `%`, `%p`, `배`, `B`, the counter word, or empty.
-    pub base_unit: &'static str,
+    measure: Unit,
     /// The quantity exactly as written: `41만 건`, `2시간 30분`, `2~3%`.
     /// Qualifiers are not part of it.
     pub surface: CompactString,
@@ -122,6 +118,62 @@ pub struct Quantity {
     pub transition: Option<Transition>,
     /// Set by the caller for table cells: `2월 · 커밋 (BE+FE)`.
     pub label: Option<CompactString>,
+}
+
+impl Quantity {
+    /// The unit as written, normalised in spelling (`퍼센트` → `%`, `sec` →
+    /// `초`); empty for a bare number.
+    pub fn unit(&self) -> &'static str {
+        self.measure.name
+    }
+
+    pub fn dimension(&self) -> Dimension {
+        self.measure.dim
+    }
+
+    /// `value` converted to the dimension's base unit (durations in ms).
+    pub fn base_value(&self) -> f64 {
+        self.value * self.measure.factor
+    }
+
+    /// `max` converted to the base unit.
+    pub fn base_max(&self) -> Option<f64> {
+        // Not `self.max.map(|max| max * factor)`: compiled without a branch,
+        // that multiplies whatever bits a `None` holds, and a subnormal there
+        // costs a microcode assist.
+        self.max
+            .is_some()
+            .then_some(self.max.unwrap_or(0.0) * self.measure.factor)
+    }
+
+    /// `ms`, `%`, `%p`, `배`, `B`, the counter word, or empty.
+    pub fn base_unit(&self) -> &'static str {
+        self.measure.base
+    }
+}
+
+/// The JSON of a quantity, as documented in README: the unit's spelling,
+/// dimension and base, and the base values, written out as fields.
+impl Serialize for Quantity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut fields = serializer.serialize_struct("Quantity", 14)?;
+        fields.serialize_field("value", &self.value)?;
+        fields.serialize_field("max", &self.max)?;
+        fields.serialize_field("unit", self.unit())?;
+        fields.serialize_field("dimension", &self.dimension())?;
+        fields.serialize_field("base_value", &self.base_value())?;
+        fields.serialize_field("base_max", &self.base_max())?;
+        fields.serialize_field("base_unit", self.base_unit())?;
+        fields.serialize_field("surface", &self.surface)?;
+        fields.serialize_field("start", &self.start)?;
+        fields.serialize_field("end", &self.end)?;
+        fields.serialize_field("qualifier", &self.qualifier)?;
+        fields.serialize_field("per", &self.per)?;
+        fields.serialize_field("transition", &self.transition)?;
+        fields.serialize_field("label", &self.label)?;
+        fields.end()
+    }
 }
 
 /// Extracts every quantity from `text`, in order of appearance.
@@ -248,6 +300,20 @@ const FRACTION: Unit = Unit(&UnitSpec {
     dim: Dimension::Ratio,
     factor: 1.0,
     base: "배",
+});
+/// A bare number: a table cell, `463→508`.
+const BARE: Unit = Unit(&UnitSpec {
+    name: "",
+    dim: Dimension::Number,
+    factor: 1.0,
+    base: "",
+});
+/// A count of occurrences written with no unit: `2월×2`.
+const TIMES: Unit = Unit(&UnitSpec {
+    name: "",
+    dim: Dimension::Count,
+    factor: 1.0,
+    base: "회",
 });
 const KB: Unit = Unit(&size("KB", 1024.0));
 const MB: Unit = Unit(&size("MB", 1_048_576.0));
@@ -1813,23 +1879,15 @@ impl<'a> Scanner<'a> {
         // `extend` alone would give an empty list room for four.
         quantities.reserve_exact(self.raws.len());
         quantities.extend(self.raws.drain(..).map(|r| {
-            let (unit, dimension, factor, base_unit) = match r.unit {
-                Some(u) => (u.name, u.dim, u.factor, u.base),
-                None if r.product_count => ("", Dimension::Count, 1.0, "회"),
-                None => ("", Dimension::Number, 1.0, ""),
+            let measure = match r.unit {
+                Some(unit) => unit,
+                None if r.product_count => TIMES,
+                None => BARE,
             };
             Quantity {
                 value: r.value,
                 max: r.max,
-                unit,
-                dimension,
-                base_value: r.value * factor,
-                // Not `r.max.map(|m| m * factor)`: compiled without a
-                // branch, that multiplies whatever bits a `None` holds,
-                // and a subnormal there costs a microcode assist (it was
-                // a tenth of the whole scan's time).
-                base_max: r.max.is_some().then_some(r.max.unwrap_or(0.0) * factor),
-                base_unit,
+                measure,
                 surface: CompactString::new(text.get(r.start..r.end).unwrap_or("")),
                 start: r.start,
                 end: r.end,
@@ -1909,12 +1967,8 @@ mod tests {
         extract_quantities(text)
             .into_iter()
             .map(|q| {
-                (
-                    q.surface.into_string(),
-                    q.value,
-                    q.unit.to_string(),
-                    q.qualifier,
-                )
+                let unit = q.unit().to_string();
+                (q.surface.into_string(), q.value, unit, q.qualifier)
             })
             .collect()
     }
@@ -1953,10 +2007,16 @@ mod tests {
                 "{text:?}"
             );
             assert!(!q.surface.is_empty(), "{text:?}");
-            assert!(q.value.is_finite() && q.base_value.is_finite(), "{text:?}");
+            assert!(
+                q.value.is_finite() && q.base_value().is_finite(),
+                "{text:?}"
+            );
             if let Some(max) = q.max {
                 assert!(max >= q.value, "{text:?}: {q:?}");
-                assert!(q.base_max.is_some_and(|m| m >= q.base_value), "{text:?}");
+                assert!(
+                    q.base_max().is_some_and(|m| m >= q.base_value()),
+                    "{text:?}"
+                );
             }
             assert!(q.label.is_none());
             if let Some(t) = q.transition {
@@ -2465,15 +2525,21 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_quantity_keeps_its_unit_as_one_pointer() {
+        assert_eq!(std::mem::size_of::<Quantity>(), 144);
+    }
+
+    #[test]
     fn ranges_carry_max_and_base_max() {
         let q = one("매달 2~3%의 입금 확인 요청이 발생");
         assert_eq!((q.value, q.max), (2.0, Some(3.0)));
-        assert_eq!((q.base_value, q.base_max), (2.0, Some(3.0)));
-        assert_eq!((q.dimension, q.base_unit), (Dimension::Percent, "%"));
+        assert_eq!((q.base_value(), q.base_max()), (2.0, Some(3.0)));
+        assert_eq!((q.dimension(), q.base_unit()), (Dimension::Percent, "%"));
 
         let q = one("1~2초");
-        assert_eq!((q.base_value, q.base_max), (1_000.0, Some(2_000.0)));
-        assert_eq!(q.dimension, Dimension::Duration);
+        assert_eq!((q.base_value(), q.base_max()), (1_000.0, Some(2_000.0)));
+        assert_eq!(q.dimension(), Dimension::Duration);
 
         // A reversed pair is not a range.
         let qs = extract_quantities("5~3개");
@@ -2484,13 +2550,13 @@ mod tests {
     fn composite_duration_base_and_span() {
         let text = "작업이 2시간 30분 걸렸다";
         let q = one(text);
-        assert_eq!((q.value, q.unit), (150.0, "분"));
-        assert_eq!((q.base_value, q.base_unit), (9_000_000.0, "ms"));
+        assert_eq!((q.value, q.unit()), (150.0, "분"));
+        assert_eq!((q.base_value(), q.base_unit()), (9_000_000.0, "ms"));
         assert_eq!(&text[q.start..q.end], "2시간 30분");
         assert_eq!(q.start, "작업이 ".len());
 
         let q = one("1년 6개월");
-        assert_eq!(q.base_value, 18.0 * 2_629_800_000.0);
+        assert_eq!(q.base_value(), 18.0 * 2_629_800_000.0);
     }
 
     #[test]
@@ -2516,7 +2582,7 @@ mod tests {
         for &(text, dim, base, base_unit) in cases {
             let q = one(text);
             assert_eq!(
-                (q.dimension, q.base_value, q.base_unit),
+                (q.dimension(), q.base_value(), q.base_unit()),
                 (dim, base, base_unit),
                 "{text}"
             );
@@ -2542,18 +2608,21 @@ mod tests {
         );
 
         let qs = extract_quantities("1.8초 → 240ms");
-        assert_eq!((qs[0].base_value, qs[1].base_value), (1_800.0, 240.0));
+        assert_eq!((qs[0].base_value(), qs[1].base_value()), (1_800.0, 240.0));
         assert!(qs[0].transition.is_some() && qs[1].transition.is_some());
 
         let qs =
             extract_quantities("2024년 대비 커밋 수가 증가(463→508)하고 이슈 수가 감소(529→152)");
         let partners: Vec<_> = qs.iter().map(|q| q.transition.map(|t| t.partner)).collect();
         assert_eq!(partners, [Some(1), Some(0), Some(3), Some(2)]);
-        assert!(qs.iter().all(|q| q.dimension == Dimension::Number));
+        assert!(qs.iter().all(|q| q.dimension() == Dimension::Number));
 
         // A bare left side inherits the unit of the right side.
         let qs = extract_quantities("9 → 3개");
-        assert_eq!((qs[0].dimension, qs[0].base_unit), (Dimension::Count, "개"));
+        assert_eq!(
+            (qs[0].dimension(), qs[0].base_unit()),
+            (Dimension::Count, "개")
+        );
         assert_eq!(qs[0].surface, "9");
 
         let qs = extract_quantities("이 시간을 10시간에서 2시간으로 단축");
@@ -2572,13 +2641,13 @@ mod tests {
     fn products_name_their_multiplier() {
         let q = one("회원 확인 전화 기능은 인스턴스 수*30개로 처리될 수 있도록 변경");
         assert_eq!(q.per.as_deref(), Some("인스턴스 수"));
-        assert_eq!((q.dimension, q.base_unit), (Dimension::Count, "개"));
+        assert_eq!((q.dimension(), q.base_unit()), (Dimension::Count, "개"));
 
         let qs = extract_quantities("(1월, 2월×2, 3월)");
         assert_eq!(qs.len(), 1);
         assert_eq!(qs[0].per.as_deref(), Some("2월"));
         assert_eq!(
-            (qs[0].dimension, qs[0].unit, qs[0].base_unit),
+            (qs[0].dimension(), qs[0].unit(), qs[0].base_unit()),
             (Dimension::Count, "", "회")
         );
 
@@ -2635,7 +2704,7 @@ mod tests {
         for (_, doc) in SEED_FILES {
             for q in extract_quantities(doc) {
                 assert!(
-                    !(q.unit.is_empty() && (1900.0..=2199.0).contains(&q.value)),
+                    !(q.unit().is_empty() && (1900.0..=2199.0).contains(&q.value)),
                     "year-like number reported: {q:?}"
                 );
                 assert!(
@@ -2708,7 +2777,7 @@ mod tests {
             assert_invariants(s);
         }
         let q = one("1시간 2분 3초 4ms");
-        assert_eq!((q.value, q.unit), (3_723_004.0, "ms"));
+        assert_eq!((q.value, q.unit()), (3_723_004.0, "ms"));
     }
 
     /// Splices fragments at every position of a deterministic stream, so that

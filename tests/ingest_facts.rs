@@ -53,10 +53,10 @@ fn listing(facts: &[Fact]) -> String {
                 "    qty: {:?} = {} {} ({:?}, base {} {}){}{}{}{}",
                 quantity.surface,
                 quantity.value,
-                quantity.unit,
-                quantity.dimension,
-                quantity.base_value,
-                quantity.base_unit,
+                quantity.unit(),
+                quantity.dimension(),
+                quantity.base_value(),
+                quantity.base_unit(),
                 quantity
                     .max
                     .map(|max| format!(" max={max}"))

@@ -173,7 +173,7 @@ fn check_splits(facts: &[Fact], found: &mut Vec<Inconsistency>) {
             let quantity = &fact.quantities[total];
             let sum: f64 = parts
                 .iter()
-                .map(|part| fact.quantities[*part].base_value)
+                .map(|part| fact.quantities[*part].base_value())
                 .sum();
             if !equal_by_rule(quantity, sum) {
                 let shown: Vec<&str> = parts
@@ -188,7 +188,7 @@ fn check_splits(facts: &[Fact], found: &mut Vec<Inconsistency>) {
                         shown.join("+"),
                         format_value(sum)
                     ),
-                    stated: quantity.base_value,
+                    stated: quantity.base_value(),
                     computed: sum,
                     sources: vec![SourceRef::of(fact), SourceRef::of(fact)],
                 });
@@ -457,7 +457,7 @@ impl Statement {
         // `12개월간 508개의 커밋`: a span as long as the table.
         let fact = &facts[self.fact];
         let spans_table = fact.quantities.iter().any(|other| {
-            other.unit == "개월"
+            other.unit() == "개월"
                 && (other.value - rows as f64).abs() < 1e-9
                 && fact.text[other.end..].starts_with('간')
         });
@@ -498,14 +498,14 @@ fn column_sum(facts: &[Fact], column: &Column) -> f64 {
     column
         .cells
         .iter()
-        .map(|(fact, quantity)| facts[*fact].quantities[*quantity].base_value)
+        .map(|(fact, quantity)| facts[*fact].quantities[*quantity].base_value())
         .sum()
 }
 
 fn column_extreme(facts: &[Fact], column: &Column, largest: bool) -> Option<(usize, usize)> {
     column.cells.iter().copied().max_by(|left, right| {
-        let left_value = facts[left.0].quantities[left.1].base_value;
-        let right_value = facts[right.0].quantities[right.1].base_value;
+        let left_value = facts[left.0].quantities[left.1].base_value();
+        let right_value = facts[right.0].quantities[right.1].base_value();
         let order = left_value.total_cmp(&right_value);
         if largest {
             order.then(right.0.cmp(&left.0))
@@ -545,7 +545,7 @@ fn check_tables(facts: &[Fact], tables: &[Table], found: &mut Vec<Inconsistency>
             for (quantity_index, quantity) in fact.quantities.iter().enumerate() {
                 if Family::of(quantity) != Family::Count
                     || quantity.transition.is_some()
-                    || quantity.base_max.is_some()
+                    || quantity.base_max().is_some()
                 {
                     continue;
                 }
@@ -652,7 +652,7 @@ fn total_finding(
             column.name,
             format_value(sum)
         ),
-        stated: quantity.base_value,
+        stated: quantity.base_value(),
         computed: sum,
         sources: vec![
             SourceRef::of(fact),
@@ -690,7 +690,7 @@ fn average_finding(
             if statement.cue(facts, table.rows.len()) == Some(Cue::Total)
                 && speaks_of(&statement, column)
             {
-                candidates.push((stated.base_value, Some(other_index)));
+                candidates.push((stated.base_value(), Some(other_index)));
             }
         }
     }
@@ -720,7 +720,7 @@ fn average_finding(
             "stated average {} for `{}`, but {}",
             quantity.surface, column.name, computed
         ),
-        stated: quantity.base_value,
+        stated: quantity.base_value(),
         computed: average,
         sources,
     })
@@ -736,7 +736,7 @@ fn extreme_finding(
 ) -> Option<Inconsistency> {
     let (row, cell) = column_extreme(facts, column, largest)?;
     let extreme = &facts[row].quantities[cell];
-    if equal_by_rule(quantity, extreme.base_value) {
+    if equal_by_rule(quantity, extreme.base_value()) {
         return None;
     }
     let word = if largest { "largest" } else { "smallest" };
@@ -755,8 +755,8 @@ fn extreme_finding(
             row_key(row_fact),
             extreme.surface
         ),
-        stated: quantity.base_value,
-        computed: extreme.base_value,
+        stated: quantity.base_value(),
+        computed: extreme.base_value(),
         sources: vec![SourceRef::of(fact), SourceRef::of(row_fact)],
     })
 }
@@ -876,7 +876,7 @@ fn compare_with_corpus(
         return None;
     }
     let agrees = statements.iter().any(|(other, quantity, _)| {
-        equal_by_rule(end, facts[*other].quantities[*quantity].base_value)
+        equal_by_rule(end, facts[*other].quantities[*quantity].base_value())
     });
     if agrees {
         return None;
@@ -898,8 +898,8 @@ fn compare_with_corpus(
             "compares {} {subject} for {year}, but the {year} total is {}{bound}",
             end.surface, stated_total.surface
         ),
-        stated: end.base_value,
-        computed: stated_total.base_value,
+        stated: end.base_value(),
+        computed: stated_total.base_value(),
         sources: vec![
             SourceRef::of(&facts[fact_index]),
             SourceRef::of(&facts[other]),

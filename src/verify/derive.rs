@@ -161,16 +161,16 @@ pub(crate) fn format_number(value: f64) -> String {
 
 /// How a claim's value is written back: `94.5%`, `18.2배`, `8시간`, `42.3개`.
 fn format_result(claim: &Quantity, base_value: f64) -> String {
-    let factor = if claim.value != 0.0 && claim.base_value != 0.0 {
-        claim.base_value / claim.value
+    let factor = if claim.value != 0.0 && claim.base_value() != 0.0 {
+        claim.base_value() / claim.value
     } else {
         1.0
     };
-    let unit = match claim.dimension {
+    let unit = match claim.dimension() {
         Dimension::Percent => "%",
         Dimension::PercentPoint => "%p",
         Dimension::Ratio => "배",
-        _ => claim.unit,
+        _ => claim.unit(),
     };
     format!("{}{unit}", format_number(base_value / factor))
 }
@@ -178,7 +178,9 @@ fn format_result(claim: &Quantity, base_value: f64) -> String {
 /// Operands written in one unit are shown as bare values (`(600-33)/600`);
 /// mixed units are shown in the base unit (`(1800ms-240ms)/1800ms`).
 fn shown(operands: &[&Quantity]) -> Vec<String> {
-    let same_unit = operands.windows(2).all(|pair| pair[0].unit == pair[1].unit);
+    let same_unit = operands
+        .windows(2)
+        .all(|pair| pair[0].unit() == pair[1].unit());
     operands
         .iter()
         .map(|quantity| {
@@ -187,8 +189,8 @@ fn shown(operands: &[&Quantity]) -> Vec<String> {
             } else {
                 format!(
                     "{}{}",
-                    format_number(quantity.base_value),
-                    quantity.base_unit
+                    format_number(quantity.base_value()),
+                    quantity.base_unit()
                 )
             }
         })
@@ -200,7 +202,7 @@ fn larger_first(a: &Quantity, b: &Quantity) -> (String, String) {
     let mut values = shown(&[a, b]).into_iter();
     let first = values.next().unwrap_or_default();
     let second = values.next().unwrap_or_default();
-    if a.base_value >= b.base_value {
+    if a.base_value() >= b.base_value() {
         (first, second)
     } else {
         (second, first)
@@ -327,7 +329,7 @@ fn result(expression: String, operands: &[&Operand<'_>]) -> Option<Derivation> {
 /// Finds a derivation of `claim` from `operands`, if one is admitted.
 pub(crate) fn derive(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Derivation> {
     let claim_family = Family::of(claim);
-    if claim.base_max.is_some() {
+    if claim.base_max().is_some() {
         return None;
     }
     match claim_family {
@@ -351,8 +353,8 @@ fn pairs<'o, 'q>(
                 && !a.weak
                 && !b.weak
                 && Family::of(a.quantity) == Family::of(b.quantity)
-                && a.quantity.base_max.is_none()
-                && b.quantity.base_max.is_none()
+                && a.quantity.base_max().is_none()
+                && b.quantity.base_max().is_none()
                 && (a.fact == b.fact
                     || (cross_facts
                         && a.rank < 3
@@ -367,7 +369,7 @@ fn pairs<'o, 'q>(
 
 fn percent(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Derivation> {
     for (a, b) in pairs(operands, cues.change || cues.share) {
-        let (x, y) = (a.quantity.base_value, b.quantity.base_value);
+        let (x, y) = (a.quantity.base_value(), b.quantity.base_value());
         if x <= 0.0 || y < 0.0 {
             continue;
         }
@@ -443,7 +445,7 @@ fn percent_point(claim: &Quantity, operands: &[Operand<'_>]) -> Option<Derivatio
         if Family::of(a.quantity) != Family::Percent {
             continue;
         }
-        let difference = a.quantity.base_value - b.quantity.base_value;
+        let difference = a.quantity.base_value() - b.quantity.base_value();
         if difference > 0.0 && admitted(claim, difference) {
             let expression = format!(
                 "{}-{} = {}",
@@ -466,8 +468,8 @@ fn ratio(claim: &Quantity, cues: Cues, operands: &[Operand<'_>]) -> Option<Deriv
         if !(compared_in_fact(a, b) || compared_across_facts(a, b) || split) {
             continue;
         }
-        let (x, y) = (a.quantity.base_value, b.quantity.base_value);
-        if x > y && y > 0.0 && claim.unit == FRACTION_UNIT {
+        let (x, y) = (a.quantity.base_value(), b.quantity.base_value());
+        if x > y && y > 0.0 && claim.unit() == FRACTION_UNIT {
             let values = shown(&[a.quantity, b.quantity]);
             // `3분의 1로`: what is left of the larger value; `3분의 1 감소`:
             // what was taken off it.
@@ -517,7 +519,7 @@ fn amount(
     let all_of_family: Vec<&Operand<'_>> = operands
         .iter()
         .filter(|operand| {
-            Family::of(operand.quantity) == family && operand.quantity.base_max.is_none()
+            Family::of(operand.quantity) == family && operand.quantity.base_max().is_none()
         })
         .collect();
     let of_family: Vec<&Operand<'_>> = all_of_family
@@ -535,7 +537,7 @@ fn amount(
         if !(stated_change || (cues.change && a.fact_changes && a.index < b.index)) {
             continue;
         }
-        let difference = (a.quantity.base_value - b.quantity.base_value).abs();
+        let difference = (a.quantity.base_value() - b.quantity.base_value()).abs();
         if difference > 0.0 && admitted(claim, difference) {
             let (left, right) = larger_first(a.quantity, b.quantity);
             let expression = format!("{left}-{right} = {}", format_result(claim, difference));
@@ -550,7 +552,7 @@ fn amount(
             if Family::of(a.quantity) != family || !a.fact_monthly || !is_transition(a, b) {
                 continue;
             }
-            let difference = (a.quantity.base_value - b.quantity.base_value).abs();
+            let difference = (a.quantity.base_value() - b.quantity.base_value()).abs();
             if difference > 0.0 && admitted(claim, difference * 12.0) {
                 let (left, right) = larger_first(a.quantity, b.quantity);
                 let expression = format!(
@@ -561,7 +563,7 @@ fn amount(
             }
         }
         for operand in &of_family {
-            let yearly = operand.quantity.base_value * 12.0;
+            let yearly = operand.quantity.base_value() * 12.0;
             if operand.fact_monthly
                 && operand.quantity.transition.is_none()
                 && admitted(claim, yearly)
@@ -584,10 +586,10 @@ fn amount(
             let parts: Vec<&Operand<'_>> = all_of_family
                 .iter()
                 .copied()
-                .filter(|o| o.fact == fact && o.quantity.base_unit == claim.base_unit)
+                .filter(|o| o.fact == fact && o.quantity.base_unit() == claim.base_unit())
                 .collect();
             if parts.len() >= 2 {
-                let total: f64 = parts.iter().map(|o| o.quantity.base_value).sum();
+                let total: f64 = parts.iter().map(|o| o.quantity.base_value()).sum();
                 if admitted(claim, total) {
                     let quantities: Vec<&Quantity> = parts.iter().map(|o| o.quantity).collect();
                     let expression = format!(
@@ -603,7 +605,7 @@ fn amount(
             if Family::of(a.quantity) != family || a.fact == b.fact {
                 continue;
             }
-            let total = a.quantity.base_value + b.quantity.base_value;
+            let total = a.quantity.base_value() + b.quantity.base_value();
             if admitted(claim, total) {
                 let values = shown(&[a.quantity, b.quantity]);
                 let expression = format!(
@@ -626,22 +628,22 @@ fn amount(
                 {
                     continue;
                 }
-                let count = match divisor.quantity.dimension {
+                let count = match divisor.quantity.dimension() {
                     Dimension::Count | Dimension::Number if family != Family::Count => {
                         divisor.quantity.value
                     }
-                    Dimension::Duration if divisor.quantity.unit == "개월" => {
+                    Dimension::Duration if divisor.quantity.unit() == "개월" => {
                         divisor.quantity.value
                     }
-                    Dimension::Duration if divisor.quantity.unit == "년" && cues.monthly => {
+                    Dimension::Duration if divisor.quantity.unit() == "년" && cues.monthly => {
                         divisor.quantity.value * 12.0
                     }
                     _ => continue,
                 };
-                if count < 2.0 || divisor.quantity.base_max.is_some() {
+                if count < 2.0 || divisor.quantity.base_max().is_some() {
                     continue;
                 }
-                let average = total.quantity.base_value / count;
+                let average = total.quantity.base_value() / count;
                 if admitted(claim, average) {
                     let expression = format!(
                         "{}/{} = {}",
@@ -655,7 +657,7 @@ fn amount(
             // Over the months of the fact's own period.
             if cues.monthly {
                 if let Some(months) = total.period_months.filter(|months| *months >= 2.0) {
-                    let average = total.quantity.base_value / months;
+                    let average = total.quantity.base_value() / months;
                     if admitted(claim, average) {
                         let expression = format!(
                             "{}/{}개월 = {}",

@@ -337,7 +337,7 @@ pub(crate) fn anchors(spans: &[(usize, usize)], quantity: &Quantity) -> Vec<(usi
 /// A bare four-digit number between 1990 and 2100 (`## 2025 성과`) is a
 /// year, not a claim.
 fn is_bare_year(quantity: &Quantity) -> bool {
-    quantity.unit.is_empty()
+    quantity.unit().is_empty()
         && quantity.max.is_none()
         && quantity.surface.len() == 4
         && quantity.surface.bytes().all(|byte| byte.is_ascii_digit())

@@ -365,8 +365,8 @@ fn title_words(title: &str) -> Vec<String> {
 fn window(site: &Site) -> (f64, f64) {
     let quantity = &site.quantity;
     let precision = written(quantity);
-    let low = quantity.base_value;
-    let high = quantity.base_max.unwrap_or(low);
+    let low = quantity.base_value();
+    let high = quantity.base_max().unwrap_or(low);
     let step = precision.rounding.max(precision.precision);
     let low_bound = low - step - 0.05 * low.abs();
     let high_bound = high + step + 0.05 * high.abs();
@@ -537,8 +537,8 @@ fn scan_facts(
         for quantity in &fact.quantities {
             let family = Family::of(quantity);
             mask |= family.bit();
-            let low = quantity.base_value;
-            let high = quantity.base_max.unwrap_or(low);
+            let low = quantity.base_value();
+            let high = quantity.base_max().unwrap_or(low);
             segments[family_index(family)]
                 .claims_between(low, high, |claim| scan.value_hits.push((marker, claim)));
         }
@@ -1267,13 +1267,13 @@ fn counters_compatible(
         return true;
     }
     match (
-        counter_class(left.base_unit),
-        counter_class(right.base_unit),
+        counter_class(left.base_unit()),
+        counter_class(right.base_unit()),
     ) {
         (Some(left_class), Some(right_class)) => left_class == right_class,
         // A specific counter matches a bare number (a table cell), not `개` or `건`.
         (Some(_), None) | (None, Some(_)) => {
-            left.base_unit.is_empty() || right.base_unit.is_empty()
+            left.base_unit().is_empty() || right.base_unit().is_empty()
         }
         (None, None) => true,
     }
@@ -1510,7 +1510,7 @@ fn decide(
         column: site.column,
         text: claim_quantity.surface.to_string(),
         value: claim_quantity.value,
-        unit: claim_quantity.unit.to_string(),
+        unit: claim_quantity.unit().to_string(),
         status: Status::Unsupported,
         sources: Vec::new(),
         derivation: None,

@@ -340,14 +340,14 @@ const MONEY_UNITS: &[&str] = &[
 
 impl Family {
     pub fn of(quantity: &Quantity) -> Family {
-        match quantity.dimension {
+        match quantity.dimension() {
             Dimension::Duration => Family::Duration,
             Dimension::Percent => Family::Percent,
             Dimension::PercentPoint => Family::PercentPoint,
             Dimension::Ratio => Family::Ratio,
             Dimension::Size => Family::Size,
             Dimension::Count | Dimension::Number => {
-                let unit = quantity.base_unit;
+                let unit = quantity.base_unit();
                 if MONEY_UNITS
                     .iter()
                     .any(|money| money.eq_ignore_ascii_case(unit))

@@ -264,7 +264,7 @@ pub(crate) fn span_total(
                         .iter()
                         .find(|(fact, _)| fact == row)
                         .map_or(0.0, |(fact, quantity)| {
-                            facts[*fact].quantities[*quantity].base_value
+                            facts[*fact].quantities[*quantity].base_value()
                         })
                 })
                 .collect();

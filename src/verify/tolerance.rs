@@ -53,8 +53,8 @@ pub(crate) struct Stated {
 impl Stated {
     pub fn of(quantity: &Quantity) -> Stated {
         Stated {
-            low: quantity.base_value,
-            high: quantity.base_max,
+            low: quantity.base_value(),
+            high: quantity.base_max(),
             qualifier: quantity.qualifier,
             precision: written(quantity).precision,
         }
@@ -83,10 +83,10 @@ pub(crate) struct Written {
 pub(crate) fn written(quantity: &Quantity) -> Written {
     let surface = quantity.surface.as_str();
     let factor = unit_factor(quantity);
-    if quantity.unit == FRACTION_UNIT {
+    if quantity.unit() == FRACTION_UNIT {
         // A fraction has no last digit to round at: a tenth of its value
         // (`3분의 1` stands for about 0.32 … 0.36, not 0.3).
-        let precision = quantity.base_value.abs() / 10.0;
+        let precision = quantity.base_value().abs() / 10.0;
         return Written {
             precision,
             rounding: precision,
@@ -116,7 +116,7 @@ pub(crate) fn written(quantity: &Quantity) -> Written {
         let zeros = significant.len() - significant.trim_end_matches('0').len();
         let zeros = zeros.min(significant.len().saturating_sub(1));
         rounding = precision * 10f64.powi(zeros as i32);
-        let last_value = quantity.base_max.unwrap_or(quantity.base_value).abs();
+        let last_value = quantity.base_max().unwrap_or(quantity.base_value()).abs();
         if last_value > 0.0 {
             rounding = rounding.min(0.2 * last_value).max(precision);
         }
@@ -129,10 +129,10 @@ pub(crate) fn written(quantity: &Quantity) -> Written {
 
 /// Base units per written unit (`분` → 60 000 ms).
 fn unit_factor(quantity: &Quantity) -> f64 {
-    if quantity.value != 0.0 && quantity.base_value != 0.0 {
-        return quantity.base_value / quantity.value;
+    if quantity.value != 0.0 && quantity.base_value() != 0.0 {
+        return quantity.base_value() / quantity.value;
     }
-    match (quantity.max, quantity.base_max) {
+    match (quantity.max, quantity.base_max()) {
         (Some(max), Some(base_max)) if max != 0.0 && base_max != 0.0 => base_max / max,
         _ => 1.0,
     }
@@ -280,16 +280,16 @@ pub(crate) enum Comparison {
 pub(crate) fn compare(claim: &Quantity, source: Stated) -> Comparison {
     let written = written(claim);
     let about = is_about(claim.qualifier) || is_about(source.qualifier);
-    let value = claim.base_value;
+    let value = claim.base_value();
     // Truncation (`94%` for 94.5%) is a way of writing ratios; an amount
     // written smaller than it was (`2시간` for 2시간 30분) is not.
     let truncation = matches!(
-        claim.dimension,
+        claim.dimension(),
         Dimension::Percent | Dimension::PercentPoint | Dimension::Ratio
     );
     let close_to = |target: f64| close(value, target, written, about, source.precision, truncation);
 
-    match (claim.base_max, source.high) {
+    match (claim.base_max(), source.high) {
         (Some(claim_high), Some(source_high)) => {
             let written_high = written;
             let high_close = close(
@@ -392,31 +392,22 @@ fn compare_single(
 pub(crate) fn same_digits_other_unit(quantity: &Quantity, other: &Quantity) -> bool {
     equal(quantity.value, other.value)
         && quantity.max.is_none() == other.max.is_none()
-        && !equal(quantity.base_value, other.base_value)
-        && quantity.unit != other.unit
+        && !equal(quantity.base_value(), other.base_value())
+        && quantity.unit() != other.unit()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The one quantity `surface` holds, as extracted, with `qualifier` set.
     fn quantity(surface: &str, value: f64, base: f64, qualifier: Option<Qualifier>) -> Quantity {
-        Quantity {
-            value,
-            max: None,
-            unit: "",
-            dimension: Dimension::Percent,
-            base_value: base,
-            base_max: None,
-            base_unit: "%",
-            surface: surface.into(),
-            start: 0,
-            end: surface.len(),
-            qualifier,
-            per: None,
-            transition: None,
-            label: None,
-        }
+        let mut found = crate::quantity::extract_quantities(surface);
+        assert_eq!(found.len(), 1, "{surface}");
+        let mut quantity = found.remove(0);
+        assert_eq!((quantity.value, quantity.base_value()), (value, base));
+        quantity.qualifier = qualifier;
+        quantity
     }
 
     #[test]
@@ -534,8 +525,8 @@ mod tests {
 
     #[test]
     fn multipliers_set_precision() {
-        let mut claim = quantity("41만 건", 410_000.0, 410_000.0, None);
-        claim.base_unit = "건";
+        let claim = quantity("41만 건", 410_000.0, 410_000.0, None);
+        assert_eq!(claim.base_unit(), "건");
         assert_eq!(written(&claim).precision, 10_000.0);
         assert_eq!(
             compare(&claim, Stated::computed(412_345.0)),
