@@ -104,6 +104,8 @@ pub struct Quantity {
     pub value: f64,
     /// The upper end of a range (`2~3%` → 3), else `None`.
     pub max: Option<f64>,
+    /// The unit: its spelling, dimension, factor to the base unit and the
+    /// base unit's name (see the methods below).
     measure: Unit,
     /// The quantity exactly as written: `41만 건`, `2시간 30분`, `2~3%`.
     /// Qualifiers are not part of it.
