@@ -708,24 +708,58 @@ fn starts_with_any(s: &str, index: &WordIndex) -> bool {
 }
 
 /// The tail words that begin with one character, in list order.
-type TailGroup = (char, Vec<(&'static str, TailWord)>);
+type TailGroup = Vec<(&'static str, TailWord)>;
 
-/// [`KOREAN_TAILS`] grouped by first character, in list order within a
-/// group (the first match wins, as in the list).
-static KOREAN_TAIL_INDEX: std::sync::LazyLock<Vec<TailGroup>> = std::sync::LazyLock::new(|| {
-    let mut index: Vec<TailGroup> = Vec::new();
-    for &(word, tail) in KOREAN_TAILS {
-        let Some(first) = word.chars().next() else {
-            continue;
-        };
-        match index.iter_mut().find(|(key, _)| *key == first) {
-            Some((_, words)) => words.push((word, tail)),
-            None => index.push((first, vec![(word, tail)])),
+/// [`KOREAN_TAILS`] grouped by their first syllable, in list order within a
+/// group (the first match wins, as in the list), and each syllable's group
+/// found by one lookup: every number asks, and a binary search over the
+/// syllables mispredicted a branch or two each time.
+struct KoreanTails {
+    /// For each Hangul syllable (from U+AC00), its group's index plus one;
+    /// zero where no tail word begins with it.
+    group_of: Vec<u8>,
+    groups: Vec<TailGroup>,
+}
+
+/// The Hangul syllables, U+AC00 to U+D7A3.
+const HANGUL_SYLLABLES: usize = 11_172;
+
+impl KoreanTails {
+    fn new() -> Self {
+        let mut group_of = vec![0u8; HANGUL_SYLLABLES];
+        let mut groups: Vec<TailGroup> = Vec::new();
+        for &(word, tail) in KOREAN_TAILS {
+            let Some(offset) = word
+                .chars()
+                .next()
+                .and_then(|first| (first as usize).checked_sub(0xAC00))
+                .filter(|offset| *offset < HANGUL_SYLLABLES)
+            else {
+                continue;
+            };
+            match group_of[offset] {
+                0 => {
+                    groups.push(vec![(word, tail)]);
+                    group_of[offset] = u8::try_from(groups.len()).unwrap_or(0);
+                }
+                group => groups[usize::from(group) - 1].push((word, tail)),
+            }
         }
+        KoreanTails { group_of, groups }
     }
-    index.sort_by_key(|(key, _)| *key);
-    index
-});
+
+    /// The tail words that begin with `first`, a Hangul syllable.
+    fn starting_with(&self, first: char) -> &[(&'static str, TailWord)] {
+        (first as usize)
+            .checked_sub(0xAC00)
+            .and_then(|offset| self.group_of.get(offset))
+            .and_then(|group| self.groups.get(usize::from(*group).checked_sub(1)?))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+static KOREAN_TAIL_INDEX: std::sync::LazyLock<KoreanTails> =
+    std::sync::LazyLock::new(KoreanTails::new);
 
 /// An ASCII run glued to a number: `600ms`, `3x`, `10k`, `5GB`.
 enum Glued {
@@ -1292,12 +1326,7 @@ impl<'a> Scanner<'a> {
         if !is_hangul(first) {
             return Tail::None;
         }
-        let tails = KOREAN_TAIL_INDEX
-            .binary_search_by_key(&first, |(key, _)| *key)
-            .ok()
-            .and_then(|found| KOREAN_TAIL_INDEX.get(found))
-            .map_or(&[][..], |(_, words)| &words[..]);
-        for &(word, tw) in tails {
+        for &(word, tw) in KOREAN_TAIL_INDEX.starting_with(first) {
             if !s.starts_with(word) {
                 continue;
             }
@@ -2524,6 +2553,24 @@ mod tests {
         let qs = extract_quantities(text);
         assert_eq!(qs.len(), 1, "{text}: {qs:?}");
         qs.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn every_tail_word_is_filed_under_its_first_syllable_in_list_order() {
+        for (position, &(word, _)) in KOREAN_TAILS.iter().enumerate() {
+            let first = word.chars().next().unwrap();
+            assert!(is_hangul(first), "{word}");
+            let group = KOREAN_TAIL_INDEX.starting_with(first);
+            let filed: Vec<&str> = group.iter().map(|(filed, _)| *filed).collect();
+            let listed: Vec<&str> = KOREAN_TAILS
+                .iter()
+                .map(|(listed, _)| *listed)
+                .filter(|listed| listed.starts_with(first))
+                .collect();
+            assert_eq!(filed, listed, "{word} at {position}");
+        }
+        assert!(KOREAN_TAIL_INDEX.starting_with('나').is_empty());
+        assert!(KOREAN_TAIL_INDEX.starting_with('힣').is_empty());
     }
 
     #[test]
