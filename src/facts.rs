@@ -874,6 +874,15 @@ fn extract_document(
         });
         let project = shared.project.clone();
 
+        // The id's digits are written now and read back into the id at the
+        // push, long after: read right away, they would wait for their own
+        // stores to be forwarded (`perf` put that wait at 4% of the whole
+        // pipeline).
+        let digest = xxh3_64_with_seed(text.as_bytes(), shared.place);
+        let occurrence = seen_ids.entry(digest).or_insert(0);
+        scratch.id = id_digits(digest, *occurrence);
+        *occurrence += 1;
+
         // Role: nearest label item, inline label, label paragraph, label heading, default.
         // Labels are short: a CompactString keeps one inline, with no allocation.
         let (role, label) = if let Some((_, role, label)) = structure.item_labels.last() {
@@ -966,10 +975,7 @@ fn extract_document(
             }
         };
 
-        let digest = xxh3_64_with_seed(text.as_bytes(), shared.place);
-        let occurrence = seen_ids.entry(digest).or_insert(0);
-        let id = fact_id(digest, *occurrence);
-        *occurrence += 1;
+        let id = fact_id(&scratch.id);
 
         let parent = match block {
             Block::ListItem { depth, .. } => {
@@ -1114,17 +1120,14 @@ fn place_hash(relative: &str, heading_path: &[String], place: &mut Vec<u8>) -> u
 
 /// `f` + the top 48 bits of the text's hash seeded by its place, as 12 hex
 /// digits; a repeated identical fact in the same place gets its occurrence
-/// number hashed in.
-fn fact_id(digest: u64, occurrence: usize) -> CompactString {
+/// number hashed in. The id's 13 bytes come first in the 16 returned.
+fn id_digits(digest: u64, occurrence: usize) -> [u8; 16] {
     let digest = if occurrence > 0 {
         xxh3_64_with_seed(occurrence.to_string().as_bytes(), digest)
     } else {
         digest
     };
-    // The 12 hex digits are made in a register and stored as two words, not
-    // thirteen bytes: the copy into the CompactString reads the id back in
-    // 8-byte words, and each waits for the stores it overlaps (`perf` put a
-    // fifth of the fact stage's own time on that read).
+    // Made in a register, not a byte at a time.
     let top = digest >> 16;
     let mut nibbles: u128 = 0;
     for index in 0..12 {
@@ -1135,9 +1138,13 @@ fn fact_id(digest: u64, occurrence: usize) -> CompactString {
     // more, then `0` + nibble, 39 further on for `a`-`f`.
     let letters = ((nibbles + ONES * 6) >> 4) & ONES;
     let digits = nibbles + ONES * u128::from(b'0') + letters * 39;
-    let id = ((digits << 8) | u128::from(b'f')).to_le_bytes();
+    ((digits << 8) | u128::from(b'f')).to_le_bytes()
+}
+
+/// The id whose bytes [`id_digits`] made.
+fn fact_id(digits: &[u8; 16]) -> CompactString {
     // ASCII by construction; 13 bytes, kept inline with no allocation.
-    CompactString::from_utf8(&id[..13]).unwrap_or_default()
+    CompactString::from_utf8(&digits[..13]).unwrap_or_default()
 }
 
 /// Quantities of a table row, each labelled `row key · column header`, with
@@ -1204,6 +1211,8 @@ struct Scratch {
     place: Vec<u8>,
     /// A table cell's label as it is put together.
     label: String,
+    /// The current fact's id, from [`id_digits`].
+    id: [u8; 16],
 }
 
 /// `커밋 (BE+FE)` → `["BE", "FE"]`; none for a header without parts.
@@ -1240,11 +1249,13 @@ mod tests {
     fn fact_ids_are_the_top_48_bits_in_hex() {
         let mut digest = 0x9E37_79B9_7F4A_7C15u64;
         for _ in 0..1000 {
-            assert_eq!(super::fact_id(digest, 0), format!("f{:012x}", digest >> 16));
+            let id = super::fact_id(&super::id_digits(digest, 0));
+            assert_eq!(id, format!("f{:012x}", digest >> 16));
             digest = digest.rotate_left(7).wrapping_mul(0x2545_F491_4F6C_DD1D);
         }
         for digest in [0, u64::MAX, 0xa0a0_a0a0_a0a0_0000, 0x0909_0909_0909_ffff] {
-            assert_eq!(super::fact_id(digest, 0), format!("f{:012x}", digest >> 16));
+            let id = super::fact_id(&super::id_digits(digest, 0));
+            assert_eq!(id, format!("f{:012x}", digest >> 16));
         }
     }
 
