@@ -712,8 +712,7 @@ type TailGroup = Vec<(&'static str, TailWord)>;
 
 /// [`KOREAN_TAILS`] grouped by their first syllable, in list order within a
 /// group (the first match wins, as in the list), and each syllable's group
-/// found by one lookup: every number asks, and a binary search over the
-/// syllables mispredicted a branch or two each time.
+/// found by one lookup rather than a binary search: every number asks.
 struct KoreanTails {
     /// For each Hangul syllable (from U+AC00), its group's index plus one;
     /// zero where no tail word begins with it.
