@@ -251,11 +251,16 @@ const fn duration(name: &'static str, factor: f64) -> UnitSpec {
 }
 
 const fn counter(name: &'static str) -> UnitSpec {
+    unscaled(name, Dimension::Count, name)
+}
+
+/// A unit already in its dimension's base: a factor of one.
+const fn unscaled(name: &'static str, dim: Dimension, base: &'static str) -> UnitSpec {
     UnitSpec {
         name,
-        dim: Dimension::Count,
+        dim,
         factor: 1.0,
-        base: name,
+        base,
     }
 }
 
@@ -278,45 +283,15 @@ const WEEK: Unit = Unit(&duration("주", 604_800_000.0));
 const MONTH: Unit = Unit(&duration("개월", 2_629_800_000.0));
 /// 365.25 days.
 const YEAR: Unit = Unit(&duration("년", 31_557_600_000.0));
-const PERCENT: Unit = Unit(&UnitSpec {
-    name: "%",
-    dim: Dimension::Percent,
-    factor: 1.0,
-    base: "%",
-});
-const PERCENT_POINT: Unit = Unit(&UnitSpec {
-    name: "%p",
-    dim: Dimension::PercentPoint,
-    factor: 1.0,
-    base: "%p",
-});
-const RATIO: Unit = Unit(&UnitSpec {
-    name: "배",
-    dim: Dimension::Ratio,
-    factor: 1.0,
-    base: "배",
-});
+const PERCENT: Unit = Unit(&unscaled("%", Dimension::Percent, "%"));
+const PERCENT_POINT: Unit = Unit(&unscaled("%p", Dimension::PercentPoint, "%p"));
+const RATIO: Unit = Unit(&unscaled("배", Dimension::Ratio, "배"));
 /// A fraction: `3분의 1`, `1/3로`; the value is numerator / denominator.
-const FRACTION: Unit = Unit(&UnitSpec {
-    name: FRACTION_UNIT,
-    dim: Dimension::Ratio,
-    factor: 1.0,
-    base: "배",
-});
+const FRACTION: Unit = Unit(&unscaled(FRACTION_UNIT, Dimension::Ratio, "배"));
 /// A bare number: a table cell, `463→508`.
-const BARE: Unit = Unit(&UnitSpec {
-    name: "",
-    dim: Dimension::Number,
-    factor: 1.0,
-    base: "",
-});
+const BARE: Unit = Unit(&unscaled("", Dimension::Number, ""));
 /// A count of occurrences written with no unit: `2월×2`.
-const TIMES: Unit = Unit(&UnitSpec {
-    name: "",
-    dim: Dimension::Count,
-    factor: 1.0,
-    base: "회",
-});
+const TIMES: Unit = Unit(&unscaled("", Dimension::Count, "회"));
 const KB: Unit = Unit(&size("KB", 1024.0));
 const MB: Unit = Unit(&size("MB", 1_048_576.0));
 const GB: Unit = Unit(&size("GB", 1_073_741_824.0));
