@@ -600,11 +600,12 @@ fn is_hangul(c: char) -> bool {
 }
 
 /// The space-separated words of `groups`, sorted by a key packed from
-/// their first two characters, built once: the scanner asks for every
+/// their first two syllables, built once: the scanner asks for every
 /// number and unit, so a linear scan of the lists (or a hashed map) was its
-/// hottest spot.
+/// hottest spot. Every word has at least two Hangul syllables (a unit test
+/// checks), so a text's first six bytes give the only key to look under.
 struct WordIndex {
-    /// `word_key(first, second)` of each word, ascending; `words` in step.
+    /// `word_key` of each word, ascending; `words` in step.
     keys: Vec<u64>,
     words: Vec<&'static str>,
     /// One bit per key, by [`filter_bit`]: most lookups (a unit followed by
@@ -621,9 +622,15 @@ fn filter_bit(key: u64) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize
 }
 
-/// Two characters packed into one comparable key; a missing second is 0.
-fn word_key(first: char, second: Option<char>) -> u64 {
-    (u64::from(first) << 32) | second.map_or(0, u64::from)
+/// The first two characters of `text` as one comparable key, when both
+/// are of three bytes (as Hangul syllables are): their bytes, packed.
+fn word_key(text: &[u8]) -> Option<u64> {
+    match text.get(..6)? {
+        &[first, b1, b2, second, b4, b5] if first & 0xF0 == 0xE0 && second & 0xF0 == 0xE0 => {
+            Some(u64::from_be_bytes([0, 0, first, b1, b2, second, b4, b5]))
+        }
+        _ => None,
+    }
 }
 
 impl WordIndex {
@@ -631,10 +638,7 @@ impl WordIndex {
         let mut entries: Vec<(u64, &'static str)> = groups
             .iter()
             .flat_map(|group| group.split(' '))
-            .filter_map(|word| {
-                let mut chars = word.chars();
-                Some((word_key(chars.next()?, chars.next()), word))
-            })
+            .filter_map(|word| Some((word_key(word.as_bytes())?, word)))
             .collect();
         entries.sort_unstable();
         let mut filter = [0u64; FILTER_WORDS];
@@ -671,15 +675,7 @@ static BLOCKED_MULTIPLIER_INDEX: std::sync::LazyLock<WordIndex> =
 
 /// Whether `s` begins with one of the words in `index`.
 fn starts_with_any(s: &str, index: &WordIndex) -> bool {
-    let mut chars = s.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    // A one-character word, or the words sharing `s`'s first two characters.
-    index.any_under(word_key(first, None), s)
-        || chars
-            .next()
-            .is_some_and(|second| index.any_under(word_key(first, Some(second)), s))
+    word_key(s.as_bytes()).is_some_and(|key| index.any_under(key, s))
 }
 
 /// The tail words that begin with one character, in list order.
@@ -891,6 +887,13 @@ struct Scanner<'a> {
 impl<'a> Scanner<'a> {
     fn byte(&self, i: usize) -> u8 {
         self.b.get(i).copied().unwrap_or(0)
+    }
+
+    /// The byte before `i` once the spaces right before `i` are passed
+    /// over; 0 at the start of the text.
+    fn byte_before_spaces(&self, i: usize) -> u8 {
+        let head = &self.b[..i.min(self.b.len())];
+        head.iter().rev().copied().find(|c| *c != b' ').unwrap_or(0)
     }
 
     fn rest(&self, i: usize) -> &'a str {
@@ -1301,7 +1304,12 @@ impl<'a> Scanner<'a> {
             return Tail::None;
         }
         for &(word, tw) in KOREAN_TAIL_INDEX.starting_with(first) {
-            if !s.starts_with(word) {
+            // The group's words all begin with `first`: only the bytes
+            // after it are compared, and none for a word of one syllable.
+            let after = first.len_utf8();
+            if word.len() > after
+                && s.as_bytes().get(after..word.len()) != word.as_bytes().get(after..)
+            {
                 continue;
             }
             return match tw {
@@ -1545,6 +1553,10 @@ impl<'a> Scanner<'a> {
     /// The right end of `2~3%`, if a range separator follows `end`.
     fn range_right(&self, end: usize) -> Option<Operand> {
         let mut j = self.skip_while(end, |c| c == b' ');
+        // The first bytes of `~`, `～` and `〜`: most numbers stop here.
+        if !matches!(self.byte(j), b'~' | 0xEF | 0xE3) {
+            return None;
+        }
         let sep = RANGE_SEPARATORS
             .iter()
             .find(|c| self.rest(j).starts_with(**c))?;
@@ -1561,6 +1573,10 @@ impl<'a> Scanner<'a> {
     /// `spring boot 3.3`, `Phase 1`: a number right after a word written
     /// with lowercase ASCII letters.
     fn after_lowercase_word(&self, start: usize) -> bool {
+        // A space or tab, then a letter: most numbers follow something else.
+        if !matches!(self.byte(start.wrapping_sub(1)), b' ' | b'\t') {
+            return false;
+        }
         let head = self.head(start);
         let trimmed = head.trim_end_matches([' ', '\t']);
         if trimmed.len() == head.len() {
@@ -1594,6 +1610,11 @@ impl<'a> Scanner<'a> {
     }
 
     fn before_qualifier(&self, start: usize) -> Option<(Qualifier, usize)> {
+        // Every qualifier ends in a Hangul syllable, whose last byte is a
+        // continuation byte.
+        if self.byte_before_spaces(start) & 0xC0 != 0x80 {
+            return None;
+        }
         let trimmed = self.head(start).trim_end_matches(' ');
         // Most numbers follow none of the words: no comparison with each.
         let last = trimmed.chars().next_back()?;
@@ -1613,6 +1634,10 @@ impl<'a> Scanner<'a> {
             return Some((Qualifier::AtLeast, false, end + 1));
         }
         let q = if self.byte(end) == b' ' { end + 1 } else { end };
+        // Every qualifier word begins with a Hangul syllable.
+        if self.byte(q) < 0xE0 {
+            return None;
+        }
         let s = self.rest(q);
         let mut chars = s.chars();
         let first = chars.next()?;
@@ -1641,6 +1666,10 @@ impl<'a> Scanner<'a> {
 
     /// `인스턴스 수*30개`, `2월×2`: returns (name, where the name starts).
     fn product_per(&self, start: usize) -> Option<(CompactString, usize)> {
+        // The last bytes of `*` and `×`: most numbers follow neither.
+        if !matches!(self.byte_before_spaces(start), b'*' | 0x97) {
+            return None;
+        }
         let head = self.head(start).trim_end_matches(' ');
         let before = if let Some(h) = head.strip_suffix('×') {
             h
@@ -1911,6 +1940,23 @@ impl<'a> Scanner<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_blocked_word_is_filed_under_its_first_two_syllables() {
+        for groups in [BLOCKED_WORDS, BLOCKED_MULTIPLIERS] {
+            let index = WordIndex::new(groups);
+            let words: Vec<&str> = groups.iter().flat_map(|group| group.split(' ')).collect();
+            assert_eq!(index.words.len(), words.len(), "a word without a key");
+            for word in words {
+                assert!(starts_with_any(word, &index), "{word}");
+                assert!(starts_with_any(&format!("{word}에"), &index), "{word}");
+                assert!(word.chars().all(is_hangul), "{word}");
+            }
+        }
+        assert!(!starts_with_any("개의", &BLOCKED_WORD_INDEX));
+        assert!(!starts_with_any("개", &BLOCKED_WORD_INDEX));
+        assert!(starts_with_any("개선", &BLOCKED_WORD_INDEX));
+    }
 
     #[test]
     fn qualifier_prefilters_know_every_word() {
