@@ -115,14 +115,36 @@ impl Profile {
 
 /// Lower-cases and drops whitespace, so `AWA소프트` and `awa 소프트` compare equal.
 pub fn fold_name(name: &str) -> String {
-    folded(name).collect()
+    let mut folded = String::with_capacity(name.len());
+    for character in name.chars().filter(|character| !character.is_whitespace()) {
+        if is_caseless(character) {
+            folded.push(character.to_ascii_lowercase());
+        } else {
+            folded.extend(character.to_lowercase());
+        }
+    }
+    folded
 }
 
 /// The characters of [`fold_name`], one by one.
 fn folded(name: &str) -> impl Iterator<Item = char> + '_ {
     name.chars()
         .filter(|character| !character.is_whitespace())
-        .flat_map(char::to_lowercase)
+        .flat_map(|character| {
+            let (caseless, cased) = if is_caseless(character) {
+                (Some(character.to_ascii_lowercase()), None)
+            } else {
+                (None, Some(character.to_lowercase()))
+            };
+            caseless.into_iter().chain(cased.into_iter().flatten())
+        })
+}
+
+/// ASCII (lower-cased by `to_ascii_lowercase`) and Hangul syllables (which
+/// have no case): every text is folded to find company names in it, and
+/// most of its characters are these, so they skip the Unicode case table.
+fn is_caseless(character: char) -> bool {
+    character.is_ascii() || ('\u{AC00}'..='\u{D7A3}').contains(&character)
 }
 
 /// Loads the profile from `path`, or from `./draft.toml` when it exists, or
@@ -210,6 +232,37 @@ mod tests {
         assert_eq!(profile.canonical_company("AWA소프트"), Some("AWA 소프트"));
         assert_eq!(profile.canonical_company("Awa"), Some("AWA 소프트"));
         assert_eq!(profile.canonical_company("쏘카"), None);
+    }
+
+    /// Folding as the Unicode case table alone does it.
+    fn by_case_table(text: &str) -> String {
+        text.chars()
+            .filter(|character| !character.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
+
+    #[test]
+    fn folding_skips_the_case_table_only_where_it_changes_nothing() {
+        let by_table = by_case_table;
+        for text in [
+            "AWA 소프트",
+            "Hanpass\t한패스\n",
+            "ΑΒΓ Ǆ İstanbul ＡＢＣ",
+            "no\u{a0}break\u{3000}ideographic\u{b}tab",
+            "플라잉닥터(모비닥) FLYING-Doctor",
+        ] {
+            assert_eq!(fold_name(text), by_table(text), "{text:?}");
+            assert_eq!(folded(text).collect::<String>(), by_table(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_matches_the_case_table(text in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(fold_name(&text), by_case_table(&text));
+            proptest::prop_assert_eq!(folded(&text).collect::<String>(), by_case_table(&text));
+        }
     }
 
     #[test]
