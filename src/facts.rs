@@ -469,9 +469,11 @@ pub fn extract_facts_on(documents: Vec<Document>, profile: &Profile, threads: us
     crate::parallel::map_owned_in_runs(documents, threads, extract)
 }
 
-/// Company names and aliases, longest first so `AWA 소프트` beats `AWA`.
+/// Company names and aliases, longest first so `AWA 소프트` beats `AWA`,
+/// each folded and with its searcher built once: every block's text is
+/// searched for every name.
 struct CompanyMatcher<'a> {
-    names: Vec<(String, &'a str)>,
+    names: Vec<(memchr::memmem::Finder<'static>, &'a str)>,
 }
 
 impl<'a> CompanyMatcher<'a> {
@@ -487,6 +489,13 @@ impl<'a> CompanyMatcher<'a> {
             .filter(|(folded, _)| !folded.is_empty())
             .collect();
         names.sort_by_key(|(folded, _)| std::cmp::Reverse(folded.len()));
+        let names = names
+            .into_iter()
+            .map(|(folded, company)| {
+                let finder = memchr::memmem::Finder::new(folded.as_bytes()).into_owned();
+                (finder, company)
+            })
+            .collect();
         CompanyMatcher { names }
     }
 
@@ -498,7 +507,9 @@ impl<'a> CompanyMatcher<'a> {
         }
         let folded = fold_name(text);
         for (name, company) in &self.names {
-            let count = folded.matches(name.as_str()).count();
+            // Non-overlapping, leftmost first, as `str::matches` counts; a
+            // name is whole characters, so it only matches at their starts.
+            let count = name.find_iter(folded.as_bytes()).count();
             if count > 0 {
                 *counts.entry(*company).or_insert(0) += count;
             }
@@ -508,12 +519,15 @@ impl<'a> CompanyMatcher<'a> {
 
     /// The single company named in `text`, if exactly one is.
     fn only(&self, text: &str) -> Option<&'a str> {
-        let mentions = self.mentions(text);
-        if mentions.len() == 1 {
-            mentions.into_keys().next()
-        } else {
-            None
-        }
+        single(&self.mentions(text))
+    }
+}
+
+/// The company of `mentions` when there is exactly one.
+fn single<'a>(mentions: &HashMap<&'a str, usize>) -> Option<&'a str> {
+    match mentions.len() {
+        1 => mentions.keys().next().copied(),
+        _ => None,
     }
 }
 
@@ -556,7 +570,9 @@ impl Structure {
         &self,
         kind: DocumentKind,
         relative: &str,
-        matcher: &CompanyMatcher<'a>,
+        // `None` when the document's front matter already decides the
+        // company of every fact: then no title is searched for one.
+        matcher: Option<&CompanyMatcher<'a>>,
         place_buffer: &mut Vec<u8>,
     ) -> Context<'a> {
         let is_career = kind == DocumentKind::CareerDescription;
@@ -638,7 +654,9 @@ impl Structure {
                     .filter(|heading| heading.role.is_none())
                     .find_map(|heading| month_span(&heading.text))
             });
-        let project_company = project.and_then(|title| matcher.only(title));
+        let project_company = project
+            .zip(matcher)
+            .and_then(|(title, matcher)| matcher.only(title));
         let place = place_hash(relative, &heading_path, place_buffer);
         Context {
             heading_path,
@@ -699,17 +717,24 @@ fn extract_document(
                 .or_else(|| front.title.as_deref().and_then(|title| matcher.only(title)))
                 .map(Arc::from)
         });
-    // Rule 4 at document level: the one company the body names.
+    // Rule 4 at document level: the one company the body names. Each
+    // paragraph's and item's own single company is kept for its fact, so
+    // no text is searched twice. A front-matter company decides every
+    // fact's, and then the body is not searched at all.
+    let mut block_companies: Vec<Option<&str>> = Vec::new();
     let body_company: Option<&str> = {
         let mut counts: HashMap<&str, usize> = HashMap::new();
-        let blocks = if matcher.names.is_empty() {
+        let blocks = if matcher.names.is_empty() || front_company.is_some() {
             &[][..]
         } else {
             &document.blocks[..]
         };
+        block_companies.reserve(blocks.len());
         for block in blocks {
             let text = block_text(block);
-            for (company, count) in matcher.mentions(&text) {
+            let mentions = matcher.mentions(text.as_ref());
+            block_companies.push(single(&mentions));
+            for (company, count) in mentions {
                 *counts.entry(company).or_insert(0) += count;
             }
         }
@@ -868,7 +893,7 @@ fn extract_document(
             structure.context(
                 document.kind,
                 &document.relative,
-                matcher,
+                front_company.is_none().then_some(matcher),
                 &mut scratch.place,
             )
         });
@@ -910,7 +935,14 @@ fn extract_document(
             (None, None) => {
                 let name = shared
                     .project_company
-                    .or_else(|| matcher.only(&text))
+                    .or_else(|| match kind {
+                        // A row's text joins its cells with ` | `, not as
+                        // the body count read it: searched on its own.
+                        FactKind::TableRow => matcher.only(&text),
+                        FactKind::Paragraph | FactKind::Bullet => {
+                            block_companies.get(index).copied().flatten()
+                        }
+                    })
                     .or(body_company)
                     .unwrap_or(UNASSIGNED);
                 match company_names.iter().find(|known| known.as_ref() == name) {
@@ -1016,12 +1048,12 @@ fn extract_document(
     }
 }
 
-fn block_text(block: &Block) -> String {
+fn block_text(block: &Block) -> std::borrow::Cow<'_, str> {
     match block {
         Block::Heading { text, .. }
         | Block::Paragraph { text, .. }
-        | Block::ListItem { text, .. } => text.clone(),
-        Block::TableRow { cells, .. } => cells.join(" "),
+        | Block::ListItem { text, .. } => std::borrow::Cow::Borrowed(text),
+        Block::TableRow { cells, .. } => std::borrow::Cow::Owned(cells.join(" ")),
     }
 }
 
