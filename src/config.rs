@@ -114,16 +114,52 @@ impl Profile {
 }
 
 /// Lower-cases and drops whitespace, so `AWA소프트` and `awa 소프트` compare equal.
+///
+/// Every text is folded to look for company names in it, so the runs that
+/// fold to themselves (ASCII other than capitals and spaces, and Hangul
+/// syllables, which have no case) are copied whole; only the characters
+/// between them are looked at one by one.
 pub fn fold_name(name: &str) -> String {
     let mut folded = String::with_capacity(name.len());
-    for character in name.chars().filter(|character| !character.is_whitespace()) {
-        if is_caseless(character) {
-            folded.push(character.to_ascii_lowercase());
-        } else {
-            folded.extend(character.to_lowercase());
+    let mut rest = name;
+    while !rest.is_empty() {
+        let kept = unchanged_prefix(rest.as_bytes());
+        let (same, changed) = rest.split_at(kept);
+        folded.push_str(same);
+        let mut characters = changed.chars();
+        match characters.next() {
+            // ASCII whitespace (U+000B too, as `is_whitespace` has it),
+            // told with no Unicode table.
+            Some(character) if character.is_ascii_whitespace() || character == '\u{b}' => {}
+            Some(character) if character.is_ascii() => {
+                folded.push(character.to_ascii_lowercase());
+            }
+            Some(character) if !character.is_whitespace() => {
+                folded.extend(character.to_lowercase());
+            }
+            _ => {}
         }
+        rest = characters.as_str();
     }
     folded
+}
+
+/// The length of the longest start of `bytes` that [`fold_name`] leaves as
+/// it is: printable ASCII other than capitals, and the characters from
+/// U+AC00 to U+D7FF (Hangul syllables, and Jamo that have no case either),
+/// told by their first two bytes with nothing decoded. Always at a
+/// character boundary, since `bytes` is UTF-8.
+fn unchanged_prefix(bytes: &[u8]) -> usize {
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        index += match byte {
+            b'!'..=b'@' | b'['..=b'~' => 1,
+            0xEB..=0xED => 3,
+            0xEA if bytes.get(index + 1).is_some_and(|second| *second >= 0xB0) => 3,
+            _ => break,
+        };
+    }
+    index.min(bytes.len())
 }
 
 /// The characters of [`fold_name`], one by one.
@@ -141,8 +177,9 @@ fn folded(name: &str) -> impl Iterator<Item = char> + '_ {
 }
 
 /// ASCII (lower-cased by `to_ascii_lowercase`) and Hangul syllables (which
-/// have no case): every text is folded to find company names in it, and
-/// most of its characters are these, so they skip the Unicode case table.
+/// have no case): every tag of every document is compared with every
+/// company name as they fold, and most characters are these, so they skip
+/// the Unicode case table.
 fn is_caseless(character: char) -> bool {
     character.is_ascii() || ('\u{AC00}'..='\u{D7A3}').contains(&character)
 }
@@ -254,6 +291,16 @@ mod tests {
         ] {
             assert_eq!(fold_name(text), by_table(text), "{text:?}");
             assert_eq!(folded(text).collect::<String>(), by_table(text), "{text:?}");
+        }
+        // Every character the fast paths copy, and their neighbours.
+        for character in (0..0x80).chain(0xA000..0xE000).filter_map(char::from_u32) {
+            let text = format!("A{character}b {character}");
+            assert_eq!(
+                fold_name(&text),
+                by_table(&text),
+                "{:04X}",
+                u32::from(character)
+            );
         }
     }
 
