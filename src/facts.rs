@@ -469,11 +469,19 @@ pub fn extract_facts_on(documents: Vec<Document>, profile: &Profile, threads: us
     crate::parallel::map_owned_in_runs(documents, threads, extract)
 }
 
-/// Company names and aliases, longest first so `AWA 소프트` beats `AWA`,
-/// each folded and with its searcher built once: every block's text is
-/// searched for every name.
+/// Company names and aliases, folded, and searched for all at once: every
+/// block's text may be.
 struct CompanyMatcher<'a> {
-    names: Vec<(memchr::memmem::Finder<'static>, &'a str)>,
+    /// The company of each folded name, by pattern number.
+    names: Vec<&'a str>,
+    /// One automaton over every folded name; `None` when there are none.
+    searcher: Option<aho_corasick::AhoCorasick>,
+    /// The same names for telling whether any is there at all: leftmost
+    /// semantics let it search with vector instructions.
+    prefilter: Option<aho_corasick::AhoCorasick>,
+    /// Each name's own searcher, used only if the automaton cannot be
+    /// built or run (it can for a profile's few short names).
+    finders: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl<'a> CompanyMatcher<'a> {
@@ -489,14 +497,27 @@ impl<'a> CompanyMatcher<'a> {
             .filter(|(folded, _)| !folded.is_empty())
             .collect();
         names.sort_by_key(|(folded, _)| std::cmp::Reverse(folded.len()));
-        let names = names
-            .into_iter()
-            .map(|(folded, company)| {
-                let finder = memchr::memmem::Finder::new(folded.as_bytes()).into_owned();
-                (finder, company)
+        let searcher = (!names.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(names.iter().map(|(folded, _)| folded)).ok())
+            .flatten();
+        let prefilter = (!names.is_empty())
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(names.iter().map(|(folded, _)| folded))
+                    .ok()
             })
+            .flatten();
+        let finders = names
+            .iter()
+            .map(|(folded, _)| memchr::memmem::Finder::new(folded.as_bytes()).into_owned())
             .collect();
-        CompanyMatcher { names }
+        CompanyMatcher {
+            names: names.into_iter().map(|(_, company)| company).collect(),
+            searcher,
+            prefilter,
+            finders,
+        }
     }
 
     /// Companies named in `text`, with the number of mentions each.
@@ -506,12 +527,49 @@ impl<'a> CompanyMatcher<'a> {
             return counts;
         }
         let folded = fold_name(text);
-        for (name, company) in &self.names {
-            // Non-overlapping, leftmost first, as `str::matches` counts; a
-            // name is whole characters, so it only matches at their starts.
-            let count = name.find_iter(folded.as_bytes()).count();
-            if count > 0 {
-                *counts.entry(*company).or_insert(0) += count;
+        // Most texts name no company: one search that stops at the first
+        // match (and skips ahead with vector instructions) tells them apart.
+        if let Some(prefilter) = &self.prefilter {
+            if !prefilter.is_match(folded.as_str()) {
+                return counts;
+            }
+        }
+        // A name is whole characters, so it only matches at their starts.
+        // Each name counts as `str::matches` would: its non-overlapping
+        // matches, leftmost first. The automaton reports every match of
+        // every name as it ends, which for one name (of one length) is in
+        // order of start, so a match counts when it starts at or after
+        // where that name's last counted match ended.
+        let matches = self
+            .searcher
+            .as_ref()
+            .and_then(|searcher| searcher.try_find_overlapping_iter(folded.as_str()).ok());
+        match matches {
+            Some(matches) => {
+                let mut counted_to: Vec<usize> = Vec::new();
+                for found in matches {
+                    let pattern = found.pattern().as_usize();
+                    if counted_to.is_empty() {
+                        counted_to.resize(self.names.len(), 0);
+                    }
+                    let (Some(end), Some(company)) =
+                        (counted_to.get_mut(pattern), self.names.get(pattern))
+                    else {
+                        continue;
+                    };
+                    if found.start() >= *end {
+                        *end = found.end();
+                        *counts.entry(*company).or_insert(0) += 1;
+                    }
+                }
+            }
+            None => {
+                for (finder, company) in self.finders.iter().zip(&self.names) {
+                    let count = finder.find_iter(folded.as_bytes()).count();
+                    if count > 0 {
+                        *counts.entry(*company).or_insert(0) += count;
+                    }
+                }
             }
         }
         counts
@@ -1261,6 +1319,74 @@ fn split_names(header: &str) -> impl Iterator<Item = &str> + Clone {
 
 #[cfg(test)]
 mod tests {
+    /// Companies named in `text` as `str::matches` counts each folded name.
+    fn mentions_by_matches<'a>(
+        profile: &'a super::Profile,
+        text: &str,
+    ) -> std::collections::HashMap<&'a str, usize> {
+        let folded = super::fold_name(text);
+        let mut counts = std::collections::HashMap::new();
+        for company in &profile.companies {
+            for name in company.names() {
+                let name = super::fold_name(name);
+                let count = if name.is_empty() {
+                    0
+                } else {
+                    folded.matches(name.as_str()).count()
+                };
+                if count > 0 {
+                    *counts.entry(company.name.as_str()).or_insert(0) += count;
+                }
+            }
+        }
+        counts
+    }
+
+    fn tricky_profile() -> super::Profile {
+        let company = |name: &str, aliases: &[&str]| crate::config::Company {
+            name: name.to_string(),
+            aliases: aliases.iter().map(|alias| alias.to_string()).collect(),
+            period: None,
+        };
+        super::Profile {
+            companies: vec![
+                company("AWA 소프트", &["AWA소프트", "AWA", "aa"]),
+                company("소프트웨어랩", &["소프트"]),
+                company("한패스", &["Hanpass", " "]),
+            ],
+            ..super::Profile::default()
+        }
+    }
+
+    #[test]
+    fn company_mentions_count_as_str_matches_does() {
+        let profile = tricky_profile();
+        let matcher = super::CompanyMatcher::new(&profile);
+        let mut by_finders = super::CompanyMatcher::new(&profile);
+        by_finders.searcher = None;
+        by_finders.prefilter = None;
+        for text in [
+            "AWA 소프트와 소프트웨어랩",
+            "aaaa AAA awa소프트 awa 소 프 트",
+            "HANPASS 한패스 한 패 스 Hanpass",
+            "아무 회사도 없는 문장",
+            "",
+        ] {
+            let expected = mentions_by_matches(&profile, text);
+            assert_eq!(matcher.mentions(text), expected, "{text:?}");
+            assert_eq!(by_finders.mentions(text), expected, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn company_mentions_agree_with_str_matches(text in "[aAwW 소프트웨어랩한패스sHnp]{0,24}") {
+            let profile = tricky_profile();
+            let matcher = super::CompanyMatcher::new(&profile);
+            proptest::prop_assert_eq!(matcher.mentions(&text), mentions_by_matches(&profile, &text));
+        }
+    }
+
     #[test]
     fn labels_are_sorted_for_their_binary_search() {
         assert!(super::LABELS
