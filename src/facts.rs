@@ -486,7 +486,8 @@ struct CompanyMatcher<'a> {
 
 impl<'a> CompanyMatcher<'a> {
     fn new(profile: &'a Profile) -> Self {
-        let mut names: Vec<(String, &'a str)> = profile
+        // Each name counts on its own, so their order does not matter.
+        let names: Vec<(String, &'a str)> = profile
             .companies
             .iter()
             .flat_map(|company| {
@@ -496,7 +497,6 @@ impl<'a> CompanyMatcher<'a> {
             })
             .filter(|(folded, _)| !folded.is_empty())
             .collect();
-        names.sort_by_key(|(folded, _)| std::cmp::Reverse(folded.len()));
         let searcher = (!names.is_empty())
             .then(|| aho_corasick::AhoCorasick::new(names.iter().map(|(folded, _)| folded)).ok())
             .flatten();
