@@ -520,71 +520,61 @@ impl<'a> CompanyMatcher<'a> {
         }
     }
 
-    /// Companies named in `text`, with the number of mentions each.
-    fn mentions(&self, text: &str) -> HashMap<&'a str, usize> {
-        let mut counts = HashMap::new();
+    /// The companies `text` names, each once. Only which companies are
+    /// named decides anything, never how often.
+    fn named(&self, text: &str) -> Vec<&'a str> {
+        let mut named = Vec::new();
         if self.names.is_empty() {
-            return counts;
+            return named;
         }
         let folded = fold_name(text);
         // Most texts name no company: one search that stops at the first
         // match (and skips ahead with vector instructions) tells them apart.
         if let Some(prefilter) = &self.prefilter {
             if !prefilter.is_match(folded.as_str()) {
-                return counts;
+                return named;
             }
         }
-        // A name is whole characters, so it only matches at their starts.
-        // Each name counts as `str::matches` would: its non-overlapping
-        // matches, leftmost first. The automaton reports every match of
-        // every name as it ends, which for one name (of one length) is in
-        // order of start, so a match counts when it starts at or after
-        // where that name's last counted match ended.
+        let mut add = |company: &'a str| {
+            if !named.contains(&company) {
+                named.push(company);
+            }
+        };
+        // Overlapping matches: a name inside another (`소프트` in
+        // `AWA소프트`) is found too.
         let matches = self
             .searcher
             .as_ref()
             .and_then(|searcher| searcher.try_find_overlapping_iter(folded.as_str()).ok());
         match matches {
             Some(matches) => {
-                let mut counted_to: Vec<usize> = Vec::new();
                 for found in matches {
-                    let pattern = found.pattern().as_usize();
-                    if counted_to.is_empty() {
-                        counted_to.resize(self.names.len(), 0);
-                    }
-                    let (Some(end), Some(company)) =
-                        (counted_to.get_mut(pattern), self.names.get(pattern))
-                    else {
-                        continue;
-                    };
-                    if found.start() >= *end {
-                        *end = found.end();
-                        *counts.entry(*company).or_insert(0) += 1;
+                    if let Some(company) = self.names.get(found.pattern().as_usize()) {
+                        add(company);
                     }
                 }
             }
             None => {
                 for (finder, company) in self.finders.iter().zip(&self.names) {
-                    let count = finder.find_iter(folded.as_bytes()).count();
-                    if count > 0 {
-                        *counts.entry(*company).or_insert(0) += count;
+                    if finder.find(folded.as_bytes()).is_some() {
+                        add(company);
                     }
                 }
             }
         }
-        counts
+        named
     }
 
     /// The single company named in `text`, if exactly one is.
     fn only(&self, text: &str) -> Option<&'a str> {
-        single(&self.mentions(text))
+        single(&self.named(text))
     }
 }
 
-/// The company of `mentions` when there is exactly one.
-fn single<'a>(mentions: &HashMap<&'a str, usize>) -> Option<&'a str> {
-    match mentions.len() {
-        1 => mentions.keys().next().copied(),
+/// The company of `named` when there is exactly one.
+fn single<'a>(named: &[&'a str]) -> Option<&'a str> {
+    match named {
+        [company] => Some(company),
         _ => None,
     }
 }
@@ -781,7 +771,7 @@ fn extract_document(
     // fact's, and then the body is not searched at all.
     let mut block_companies: Vec<Option<&str>> = Vec::new();
     let body_company: Option<&str> = {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut named_in_body: Vec<&str> = Vec::new();
         let blocks = if matcher.names.is_empty() || front_company.is_some() {
             &[][..]
         } else {
@@ -790,17 +780,15 @@ fn extract_document(
         block_companies.reserve(blocks.len());
         for block in blocks {
             let text = block_text(block);
-            let mentions = matcher.mentions(text.as_ref());
-            block_companies.push(single(&mentions));
-            for (company, count) in mentions {
-                *counts.entry(company).or_insert(0) += count;
+            let named = matcher.named(text.as_ref());
+            block_companies.push(single(&named));
+            for company in named {
+                if !named_in_body.contains(&company) {
+                    named_in_body.push(company);
+                }
             }
         }
-        if counts.len() == 1 {
-            counts.into_keys().next()
-        } else {
-            None
-        }
+        single(&named_in_body)
     };
     let document_period = front
         .title
@@ -1319,27 +1307,26 @@ fn split_names(header: &str) -> impl Iterator<Item = &str> + Clone {
 
 #[cfg(test)]
 mod tests {
-    /// Companies named in `text` as `str::matches` counts each folded name.
-    fn mentions_by_matches<'a>(
-        profile: &'a super::Profile,
-        text: &str,
-    ) -> std::collections::HashMap<&'a str, usize> {
+    /// The companies one of whose folded names `str::contains` finds in
+    /// the folded `text`, in profile order.
+    fn named_by_contains<'a>(profile: &'a super::Profile, text: &str) -> Vec<&'a str> {
         let folded = super::fold_name(text);
-        let mut counts = std::collections::HashMap::new();
-        for company in &profile.companies {
-            for name in company.names() {
-                let name = super::fold_name(name);
-                let count = if name.is_empty() {
-                    0
-                } else {
-                    folded.matches(name.as_str()).count()
-                };
-                if count > 0 {
-                    *counts.entry(company.name.as_str()).or_insert(0) += count;
-                }
-            }
-        }
-        counts
+        profile
+            .companies
+            .iter()
+            .filter(|company| {
+                company.names().any(|name| {
+                    let name = super::fold_name(name);
+                    !name.is_empty() && folded.contains(name.as_str())
+                })
+            })
+            .map(|company| company.name.as_str())
+            .collect()
+    }
+
+    fn sorted(mut named: Vec<&str>) -> Vec<&str> {
+        named.sort_unstable();
+        named
     }
 
     fn tricky_profile() -> super::Profile {
@@ -1359,7 +1346,7 @@ mod tests {
     }
 
     #[test]
-    fn company_mentions_count_as_str_matches_does() {
+    fn companies_named_are_those_str_contains_finds() {
         let profile = tricky_profile();
         let matcher = super::CompanyMatcher::new(&profile);
         let mut by_finders = super::CompanyMatcher::new(&profile);
@@ -1372,18 +1359,21 @@ mod tests {
             "아무 회사도 없는 문장",
             "",
         ] {
-            let expected = mentions_by_matches(&profile, text);
-            assert_eq!(matcher.mentions(text), expected, "{text:?}");
-            assert_eq!(by_finders.mentions(text), expected, "{text:?}");
+            let expected = sorted(named_by_contains(&profile, text));
+            assert_eq!(sorted(matcher.named(text)), expected, "{text:?}");
+            assert_eq!(sorted(by_finders.named(text)), expected, "{text:?}");
         }
     }
 
     proptest::proptest! {
         #[test]
-        fn company_mentions_agree_with_str_matches(text in "[aAwW 소프트웨어랩한패스sHnp]{0,24}") {
+        fn companies_named_agree_with_str_contains(text in "[aAwW 소프트웨어랩한패스sHnp]{0,24}") {
             let profile = tricky_profile();
             let matcher = super::CompanyMatcher::new(&profile);
-            proptest::prop_assert_eq!(matcher.mentions(&text), mentions_by_matches(&profile, &text));
+            proptest::prop_assert_eq!(
+                sorted(matcher.named(&text)),
+                sorted(named_by_contains(&profile, &text))
+            );
         }
     }
 
