@@ -8,8 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{fold_name, load_profile, Profile};
 use crate::error::Error;
-use crate::facts::{extract_facts, Fact, UNASSIGNED};
-use crate::ingest::ingest;
+use crate::facts::{extract_facts_from_sources, Fact, UNASSIGNED};
+use crate::ingest::read_sources;
 use crate::render::{render_facts_json, render_facts_table};
 
 mod batch;
@@ -312,17 +312,19 @@ pub fn load_facts(
     let content = content
         .map(PathBuf::from)
         .unwrap_or_else(|| profile.content_dir());
-    let corpus = ingest(&content)?;
+    let sources = read_sources(&content)?;
+    let (facts, found) = extract_facts_from_sources(&sources.files, profile);
+    let mut warnings = sources.warnings;
+    warnings.extend(found);
     if strict {
-        if let Some(first) = corpus.warnings.first() {
+        if let Some(first) = warnings.first() {
             return Err(Error::Strict {
-                count: corpus.warnings.len(),
+                count: warnings.len(),
                 first: first.clone(),
             });
         }
     }
-    let facts = extract_facts(corpus.documents, profile);
-    Ok((facts, corpus.warnings))
+    Ok((facts, warnings))
 }
 
 /// Splits off the facts that read as instructions to a model (see

@@ -14,7 +14,8 @@ use serde::Serialize;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::config::{fold_name, Profile};
-use crate::ingest::{company_headings, Block, Document, DocumentKind};
+use crate::error::Warning;
+use crate::ingest::{company_headings, Block, Document, DocumentKind, SourceFile};
 use crate::quantity::{extract_quantities_into, Quantity, QuantityScratch};
 
 /// The company of facts that no rule could attribute.
@@ -467,6 +468,58 @@ pub fn extract_facts_on(documents: Vec<Document>, profile: &Profile, threads: us
         facts
     };
     crate::parallel::map_owned_in_runs(documents, threads, extract)
+}
+
+/// Parses each file and extracts its facts in one pass, file by file, on up
+/// to as many threads as there are cores: the facts are what
+/// [`crate::ingest::ingest`] followed by [`extract_facts`] gives, and the
+/// warnings are in the same order, but each document is turned into facts
+/// as soon as it is parsed, while it is still in the cache, and dropped
+/// before the next is parsed: the documents are never all held at once.
+pub fn extract_facts_from_sources(
+    sources: &[SourceFile],
+    profile: &Profile,
+) -> (Vec<Fact>, Vec<Warning>) {
+    let threads = crate::parallel::threads_for(sources.len(), DOCUMENTS_PER_THREAD);
+    extract_facts_from_sources_on(sources, profile, threads)
+}
+
+/// [`extract_facts_from_sources`] on exactly `threads` threads (at least
+/// one), each taking a contiguous run of the files.
+pub fn extract_facts_from_sources_on(
+    sources: &[SourceFile],
+    profile: &Profile,
+    threads: usize,
+) -> (Vec<Fact>, Vec<Warning>) {
+    let matcher = CompanyMatcher::new(profile);
+    let extract = |sources: &[SourceFile]| {
+        // A fact takes at least a line: reserving one per line at once
+        // spares the copies of a growing vector of large facts (room
+        // reserved and never written costs no memory).
+        let lines = sources.iter().map(SourceFile::blocks_at_most).sum();
+        let mut facts = Vec::with_capacity(lines);
+        let mut warnings = Vec::new();
+        let mut scratch = Scratch::default();
+        for source in sources {
+            let (document, found) = source.parse();
+            warnings.extend(found);
+            if let Some(mut document) = document {
+                extract_document(&mut document, profile, &matcher, &mut scratch, &mut facts);
+            }
+        }
+        vec![(facts, warnings)]
+    };
+    let runs = crate::parallel::map_in_runs(sources, threads, extract);
+    let mut joined: (Vec<Fact>, Vec<Warning>) = (Vec::new(), Vec::new());
+    for (facts, warnings) in runs {
+        if joined.0.is_empty() {
+            joined.0 = facts;
+        } else {
+            joined.0.extend(facts);
+        }
+        joined.1.extend(warnings);
+    }
+    joined
 }
 
 /// Company names and aliases, folded, and searched for all at once: every

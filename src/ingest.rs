@@ -102,31 +102,18 @@ pub struct Corpus {
 /// Errors only when the directory itself is missing or holds no Markdown;
 /// problems with single files become warnings.
 pub fn ingest(content_dir: &Path) -> Result<Corpus, Error> {
-    if !content_dir.is_dir() {
-        return Err(Error::MissingContent {
-            path: content_dir.to_path_buf(),
+    let sources = read_sources(content_dir)?;
+    let mut corpus = Corpus {
+        documents: Vec::with_capacity(sources.files.len()),
+        warnings: sources.warnings,
+    };
+    // Parsing is independent per file: one contiguous run per core, the
+    // runs joined in order, so the result is exactly a single pass's.
+    let threads = crate::parallel::threads_for(sources.files.len(), FILES_PER_THREAD);
+    let results =
+        crate::parallel::map_in_runs(&sources.files, threads, |files: &[SourceFile]| {
+            files.iter().map(SourceFile::parse).collect()
         });
-    }
-    let mut corpus = Corpus::default();
-    let mut files = Vec::new();
-    collect_markdown_files(content_dir, &mut files, &mut corpus.warnings);
-    files.sort();
-    if files.is_empty() {
-        return Err(Error::EmptyContent {
-            path: content_dir.to_path_buf(),
-        });
-    }
-    // Reading and parsing are independent per file: split the sorted list
-    // into one contiguous run per core and join the runs in order, so the
-    // documents and warnings come out exactly as a single pass makes them.
-    let threads = crate::parallel::threads_for(files.len(), FILES_PER_THREAD);
-    let results = crate::parallel::map_in_runs(&files, threads, |files: &[PathBuf]| {
-        files
-            .iter()
-            .map(|file| read_document(content_dir, file))
-            .collect()
-    });
-    corpus.documents.reserve(results.len());
     for (document, warnings) in results {
         corpus.warnings.extend(warnings);
         corpus.documents.extend(document);
@@ -134,43 +121,123 @@ pub fn ingest(content_dir: &Path) -> Result<Corpus, Error> {
     Ok(corpus)
 }
 
-/// Below this many files per core, one thread reads them all.
+/// The Markdown files of a content directory, read but not parsed, so that
+/// a later stage can parse each one just before it uses it (see
+/// [`crate::facts::extract_facts_from_sources`]).
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// Every `*.md` file, sorted by path.
+    pub files: Vec<SourceFile>,
+    /// Problems with the directory walk itself (a folder that cannot be read).
+    pub warnings: Vec<Warning>,
+}
+
+/// One Markdown file: its text, or why it could not be used.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown to the user: the content directory joined with `relative`.
+    pub path: String,
+    /// Path relative to the content directory.
+    pub relative: String,
+    /// The text, or the warning that replaces the file (unreadable, not UTF-8).
+    pub text: Result<String, Warning>,
+}
+
+impl SourceFile {
+    /// A text held in memory, as if read from `path`.
+    pub fn from_text(text: String, path: String, relative: String) -> SourceFile {
+        SourceFile {
+            path,
+            relative,
+            text: Ok(text),
+        }
+    }
+
+    /// The file's [`Document`] (none when it could not be read) and its warnings.
+    pub fn parse(&self) -> (Option<Document>, Vec<Warning>) {
+        match &self.text {
+            Ok(text) => {
+                let (document, warnings) =
+                    parse_document(text, self.path.clone(), self.relative.clone());
+                (Some(document), warnings)
+            }
+            Err(warning) => (None, vec![warning.clone()]),
+        }
+    }
+
+    /// At most how many blocks, hence facts, the file can give: one per
+    /// line (a fact is at least a line). Lets a caller reserve room once.
+    pub fn blocks_at_most(&self) -> usize {
+        self.text.as_ref().map_or(0, |text| {
+            memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1
+        })
+    }
+}
+
+/// Reads every `*.md` file under `content_dir` (sorted, recursively),
+/// without parsing it.
+///
+/// Errors only when the directory itself is missing or holds no Markdown;
+/// a file that cannot be read keeps its place with a warning instead.
+pub fn read_sources(content_dir: &Path) -> Result<Sources, Error> {
+    if !content_dir.is_dir() {
+        return Err(Error::MissingContent {
+            path: content_dir.to_path_buf(),
+        });
+    }
+    let mut sources = Sources::default();
+    let mut files = Vec::new();
+    collect_markdown_files(content_dir, &mut files, &mut sources.warnings);
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::EmptyContent {
+            path: content_dir.to_path_buf(),
+        });
+    }
+    // Reading is independent per file: one contiguous run per core, the
+    // runs joined in order.
+    let threads = crate::parallel::threads_for(files.len(), FILES_PER_THREAD);
+    sources.files = crate::parallel::map_in_runs(&files, threads, |files: &[PathBuf]| {
+        files
+            .iter()
+            .map(|file| read_source(content_dir, file))
+            .collect()
+    });
+    Ok(sources)
+}
+
+/// Below this many files per core, one thread reads (or parses) them all.
 const FILES_PER_THREAD: usize = 64;
 
-/// Reads and parses one file; a file that cannot be used yields only a warning.
-fn read_document(content_dir: &Path, file: &Path) -> (Option<Document>, Vec<Warning>) {
-    let shown = file.display().to_string();
+/// Reads one file; a file that cannot be used holds only a warning.
+fn read_source(content_dir: &Path, file: &Path) -> SourceFile {
+    let path = file.display().to_string();
     let relative = file
         .strip_prefix(content_dir)
         .unwrap_or(file)
         .to_string_lossy()
         .replace('\\', "/");
-    let bytes = match std::fs::read(file) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            let warning = Warning {
-                path: shown,
-                line: 1,
-                message: format!("cannot read: {error}"),
-            };
-            return (None, vec![warning]);
-        }
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
+    let text = match std::fs::read(file) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|error| {
             let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
-            let warning = Warning {
-                path: shown,
+            Warning {
+                path: path.clone(),
                 line,
                 message: "not valid UTF-8; file skipped".to_string(),
-            };
-            return (None, vec![warning]);
-        }
+            }
+        }),
+        Err(error) => Err(Warning {
+            path: path.clone(),
+            line: 1,
+            message: format!("cannot read: {error}"),
+        }),
     };
-    let (document, warnings) = parse_document(&text, shown, relative);
-    (Some(document), warnings)
+    SourceFile {
+        path,
+        relative,
+        text,
+    }
 }
 
 fn collect_markdown_files(directory: &Path, files: &mut Vec<PathBuf>, warnings: &mut Vec<Warning>) {

@@ -311,6 +311,53 @@ fn facts_are_the_same_on_one_thread_and_on_several() {
     }
 }
 
+/// `draft` parses each file and extracts its facts at once; that must give
+/// what reading every document first and then extracting gives, facts and
+/// warnings (in order) alike, on any number of threads.
+#[test]
+fn parsing_and_extracting_text_by_text_is_ingest_then_extract() {
+    let profile = profile();
+    for directory in [
+        "fixtures/ingest",
+        "fixtures/ingest/broken",
+        "fixtures/faults/content",
+    ] {
+        let directory = Path::new(directory);
+        let corpus = ingest(directory).unwrap();
+        let expected_warnings: Vec<String> =
+            corpus.warnings.iter().map(ToString::to_string).collect();
+        let expected = serde_json::to_string(&extract_facts(corpus.documents, &profile)).unwrap();
+        let sources = draft::ingest::read_sources(directory).unwrap();
+        assert!(!sources.files.is_empty());
+        for threads in [1, 2, 5] {
+            let (facts, found) =
+                draft::facts::extract_facts_from_sources_on(&sources.files, &profile, threads);
+            let warnings: Vec<String> = sources
+                .warnings
+                .iter()
+                .chain(&found)
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(
+                warnings,
+                expected_warnings,
+                "{} on {threads}",
+                directory.display()
+            );
+            assert_eq!(
+                serde_json::to_string(&facts).unwrap(),
+                expected,
+                "{} on {threads}",
+                directory.display()
+            );
+        }
+    }
+    // The broken fixtures do warn: the comparison above covers warnings.
+    let broken = draft::ingest::read_sources(Path::new("fixtures/ingest/broken")).unwrap();
+    let (_, warnings) = draft::facts::extract_facts_from_sources(&broken.files, &profile);
+    assert!(warnings.len() >= 2, "{warnings:?}");
+}
+
 #[test]
 fn months_in_headings_and_item_titles_narrow_a_retrospective_s_period() {
     let text =
