@@ -493,17 +493,18 @@ pub fn extract_facts_from_sources_on(
 ) -> (Vec<Fact>, Vec<Warning>) {
     let matcher = CompanyMatcher::new(profile);
     let extract = |sources: &[SourceFile]| {
-        // A fact takes at least a line: reserving one per line at once
-        // spares the copies of a growing vector of large facts (room
-        // reserved and never written costs no memory).
-        let lines = sources.iter().map(SourceFile::blocks_at_most).sum();
-        let mut facts = Vec::with_capacity(lines);
+        let mut facts = Vec::new();
         let mut warnings = Vec::new();
         let mut scratch = Scratch::default();
+        let total_bytes: usize = sources.iter().map(SourceFile::len).sum();
+        let mut done = (0, 0);
         for source in sources {
             let (document, found) = source.parse();
             warnings.extend(found);
             if let Some(mut document) = document {
+                let blocks = document.blocks.len();
+                done = (done.0 + blocks, done.1 + source.len());
+                reserve_for(&mut facts, blocks, done, total_bytes);
                 extract_document(&mut document, profile, &matcher, &mut scratch, &mut facts);
             }
         }
@@ -520,6 +521,25 @@ pub fn extract_facts_from_sources_on(
         joined.1.extend(warnings);
     }
     joined
+}
+
+/// Makes room for a document's `blocks` facts (at most one per block) and,
+/// when that needs more room, for the rest of the texts too, estimated from
+/// the blocks per byte of the texts `done` so far (blocks, bytes), so that
+/// a vector of large facts is seldom copied to grow: once for texts alike,
+/// again only where later texts hold more blocks per byte. The estimate is
+/// capped at a block per 8 bytes left, and room that cannot be had is not
+/// insisted on: the vector then grows as it goes.
+fn reserve_for<T>(facts: &mut Vec<T>, blocks: usize, done: (usize, usize), total_bytes: usize) {
+    if facts.capacity() - facts.len() >= blocks {
+        return;
+    }
+    let rest = total_bytes.saturating_sub(done.1);
+    let estimate = (done.0.saturating_mul(rest) / done.1.max(1)).min(rest / 8);
+    let wanted = blocks.saturating_add(estimate).saturating_add(estimate / 8);
+    if facts.try_reserve(wanted).is_err() {
+        facts.reserve(blocks);
+    }
 }
 
 /// Company names and aliases, folded, and searched for all at once: every
@@ -846,7 +866,8 @@ fn extract_document(
     let document_period = front
         .title
         .as_deref()
-        .and_then(|title| Period::parse(title).filter(|_| find_dates(title).len() >= 2))
+        .filter(|title| find_dates(title).len() >= 2)
+        .and_then(Period::parse)
         .or_else(|| front.date.as_deref().and_then(Period::parse))
         .map(Arc::new);
     // A month marker narrows the document's period only within one year.
@@ -1275,7 +1296,7 @@ fn id_digits(digest: u64, occurrence: usize) -> [u8; 16] {
 /// The id whose bytes [`id_digits`] made.
 fn fact_id(digits: &[u8; 16]) -> CompactString {
     // ASCII by construction; 13 bytes, kept inline with no allocation.
-    CompactString::from_utf8(&digits[..13]).unwrap_or_default()
+    CompactString::new(std::str::from_utf8(&digits[..13]).unwrap_or_default())
 }
 
 /// Quantities of a table row, each labelled `row key · column header`, with
@@ -1443,6 +1464,35 @@ mod tests {
             assert_eq!(super::role_of_label(label), Some(*role));
             assert_eq!(super::role_of_label(&format!("**{label}**:")), Some(*role));
         }
+    }
+
+    #[test]
+    fn room_for_texts_alike_is_made_once() {
+        // Ten texts of 100 bytes and 5 blocks each, 4 facts from each.
+        let mut facts: Vec<u64> = Vec::new();
+        let mut done = (0, 0);
+        let mut capacities = Vec::new();
+        for _ in 0..10 {
+            done = (done.0 + 5, done.1 + 100);
+            super::reserve_for(&mut facts, 5, done, 1_000);
+            capacities.push(facts.capacity());
+            facts.extend([1, 2, 3, 4]);
+        }
+        assert!(capacities.iter().all(|&capacity| capacity == capacities[0]));
+        assert!(capacities[0] >= 41, "{capacities:?}");
+        // A dense start asks for no more than a block per 8 bytes left, and
+        // sizes that make no sense ask for the blocks at hand only.
+        let mut dense: Vec<u64> = Vec::new();
+        super::reserve_for(&mut dense, 1, (1, 2), 8_002);
+        assert!(
+            dense.capacity() >= 1 && dense.capacity() < 2_000,
+            "{}",
+            dense.capacity()
+        );
+        let mut odd: Vec<u64> = Vec::new();
+        super::reserve_for(&mut odd, 0, (0, 0), 0);
+        super::reserve_for(&mut odd, 3, (3, 0), usize::MAX);
+        assert!(odd.capacity() >= 3);
     }
 
     #[test]

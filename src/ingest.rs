@@ -165,12 +165,14 @@ impl SourceFile {
         }
     }
 
-    /// At most how many blocks, hence facts, the file can give: one per
-    /// line (a fact is at least a line). Lets a caller reserve room once.
-    pub fn blocks_at_most(&self) -> usize {
-        self.text.as_ref().map_or(0, |text| {
-            memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1
-        })
+    /// The text's length in bytes; 0 for a file that could not be read.
+    pub fn len(&self) -> usize {
+        self.text.as_ref().map_or(0, String::len)
+    }
+
+    /// Whether there is no text (an empty or unreadable file).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
