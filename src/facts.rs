@@ -497,16 +497,15 @@ pub fn extract_facts_from_sources_on(
         let mut warnings = Vec::new();
         let mut scratch = Scratch::default();
         let total_bytes: usize = sources.iter().map(SourceFile::len).sum();
-        let mut done = (0, 0);
+        let mut bytes_done = 0;
         for source in sources {
             let (document, found) = source.parse();
             warnings.extend(found);
             if let Some(mut document) = document {
-                let blocks = document.blocks.len();
-                done = (done.0 + blocks, done.1 + source.len());
-                reserve_for(&mut facts, blocks, done, total_bytes);
+                reserve_for(&mut facts, document.blocks.len(), bytes_done, total_bytes);
                 extract_document(&mut document, profile, &matcher, &mut scratch, &mut facts);
             }
+            bytes_done += source.len();
         }
         vec![(facts, warnings)]
     };
@@ -524,18 +523,18 @@ pub fn extract_facts_from_sources_on(
 }
 
 /// Makes room for a document's `blocks` facts (at most one per block) and,
-/// when that needs more room, for the rest of the texts too, estimated from
-/// the blocks per byte of the texts `done` so far (blocks, bytes), so that
-/// a vector of large facts is seldom copied to grow: once for texts alike,
-/// again only where later texts hold more blocks per byte. The estimate is
-/// capped at a block per 8 bytes left, and room that cannot be had is not
-/// insisted on: the vector then grows as it goes.
-fn reserve_for<T>(facts: &mut Vec<T>, blocks: usize, done: (usize, usize), total_bytes: usize) {
+/// when that needs more room, for the facts of the texts left too,
+/// estimated from the facts per byte of the `bytes_done` before them, so
+/// that a vector of large facts is seldom copied to grow: after the first
+/// text, once for texts alike, and again only where later texts hold more
+/// facts per byte. The estimate is capped at a fact per 8 bytes left, and
+/// room that cannot be had is not insisted on: the vector grows as it goes.
+fn reserve_for<T>(facts: &mut Vec<T>, blocks: usize, bytes_done: usize, total_bytes: usize) {
     if facts.capacity() - facts.len() >= blocks {
         return;
     }
-    let rest = total_bytes.saturating_sub(done.1);
-    let estimate = (done.0.saturating_mul(rest) / done.1.max(1)).min(rest / 8);
+    let rest = total_bytes.saturating_sub(bytes_done);
+    let estimate = (facts.len().saturating_mul(rest) / bytes_done.max(1)).min(rest / 8);
     let wanted = blocks.saturating_add(estimate).saturating_add(estimate / 8);
     if facts.try_reserve(wanted).is_err() {
         facts.reserve(blocks);
@@ -1468,31 +1467,35 @@ mod tests {
 
     #[test]
     fn room_for_texts_alike_is_made_once() {
-        // Ten texts of 100 bytes and 5 blocks each, 4 facts from each.
+        // Ten texts of 100 bytes and 5 blocks each, 4 facts from each: room
+        // for the first text's blocks, then for all the rest at once.
         let mut facts: Vec<u64> = Vec::new();
-        let mut done = (0, 0);
         let mut capacities = Vec::new();
-        for _ in 0..10 {
-            done = (done.0 + 5, done.1 + 100);
-            super::reserve_for(&mut facts, 5, done, 1_000);
+        for text in 0..10 {
+            super::reserve_for(&mut facts, 5, text * 100, 1_000);
             capacities.push(facts.capacity());
             facts.extend([1, 2, 3, 4]);
         }
-        assert!(capacities.iter().all(|&capacity| capacity == capacities[0]));
-        assert!(capacities[0] >= 41, "{capacities:?}");
-        // A dense start asks for no more than a block per 8 bytes left, and
+        assert!(capacities[0] >= 5, "{capacities:?}");
+        assert!(capacities[1..]
+            .iter()
+            .all(|&capacity| capacity == capacities[1]));
+        assert!((41..60).contains(&capacities[1]), "{capacities:?}");
+        // A dense start asks for no more than a fact per 8 bytes left, and
         // sizes that make no sense ask for the blocks at hand only.
-        let mut dense: Vec<u64> = Vec::new();
-        super::reserve_for(&mut dense, 1, (1, 2), 8_002);
+        let mut dense: Vec<u64> = vec![1];
+        dense.shrink_to_fit();
+        super::reserve_for(&mut dense, 1, 2, 8_002);
         assert!(
-            dense.capacity() >= 1 && dense.capacity() < 2_000,
+            dense.capacity() >= 2 && dense.capacity() < 2_000,
             "{}",
             dense.capacity()
         );
         let mut odd: Vec<u64> = Vec::new();
-        super::reserve_for(&mut odd, 0, (0, 0), 0);
-        super::reserve_for(&mut odd, 3, (3, 0), usize::MAX);
-        assert!(odd.capacity() >= 3);
+        super::reserve_for(&mut odd, 0, 0, 0);
+        odd.extend([1, 2, 3]);
+        super::reserve_for(&mut odd, 3, 0, usize::MAX);
+        assert!(odd.capacity() >= 6);
     }
 
     #[test]
