@@ -546,6 +546,9 @@ fn reserve_for<T>(facts: &mut Vec<T>, blocks: usize, bytes_done: usize, total_by
 struct CompanyMatcher<'a> {
     /// The company of each folded name, by pattern number.
     names: Vec<&'a str>,
+    /// The folded names, in the profile's order (each company's name, then
+    /// its aliases), `names` in step.
+    folded: Vec<String>,
     /// One automaton over every folded name; `None` when there are none.
     searcher: Option<aho_corasick::AhoCorasick>,
     /// The same names for telling whether any is there at all: leftmost
@@ -584,8 +587,10 @@ impl<'a> CompanyMatcher<'a> {
             .iter()
             .map(|(folded, _)| memchr::memmem::Finder::new(folded.as_bytes()).into_owned())
             .collect();
+        let (folded, names) = names.into_iter().unzip();
         CompanyMatcher {
-            names: names.into_iter().map(|(_, company)| company).collect(),
+            names,
+            folded,
             searcher,
             prefilter,
             finders,
@@ -640,6 +645,22 @@ impl<'a> CompanyMatcher<'a> {
     /// The single company named in `text`, if exactly one is.
     fn only(&self, text: &str) -> Option<&'a str> {
         single(&self.named(text))
+    }
+
+    /// The company whose name or alias `name` is (ignoring case and
+    /// spaces), as [`Profile::canonical_company`] finds it, with `name`
+    /// folded once rather than again for each name it is compared with:
+    /// every tag of every document is.
+    fn canonical(&self, profile: &'a Profile, name: &str) -> Option<&'a str> {
+        let folded = fold_name(name);
+        if folded.is_empty() {
+            // Names that fold to nothing are not in `folded`.
+            return profile.canonical_company(name);
+        }
+        self.folded
+            .iter()
+            .position(|candidate| *candidate == folded)
+            .and_then(|index| self.names.get(index).copied())
     }
 }
 
@@ -828,12 +849,12 @@ fn extract_document(
     let front_company: Option<Arc<str>> = front
         .company
         .as_deref()
-        .map(|name| Arc::from(profile.canonical_company(name).unwrap_or(name.trim())))
+        .map(|name| Arc::from(matcher.canonical(profile, name).unwrap_or(name.trim())))
         .or_else(|| {
             front
                 .tags
                 .iter()
-                .find_map(|tag| profile.canonical_company(tag))
+                .find_map(|tag| matcher.canonical(profile, tag))
                 .or_else(|| front.title.as_deref().and_then(|title| matcher.only(title)))
                 .map(Arc::from)
         });
@@ -910,7 +931,7 @@ fn extract_document(
                 structure.item_labels.clear();
                 item_parents.clear();
                 if company_heading_indices.contains(&index) {
-                    let name = Arc::from(profile.canonical_company(text).unwrap_or(text.as_str()));
+                    let name = Arc::from(matcher.canonical(profile, text).unwrap_or(text.as_str()));
                     let period = match next {
                         Some(Block::Paragraph { text, .. }) => Period::parse(text).map(Arc::new),
                         _ => None,
@@ -1435,6 +1456,40 @@ mod tests {
             let expected = sorted(named_by_contains(&profile, text));
             assert_eq!(sorted(matcher.named(text)), expected, "{text:?}");
             assert_eq!(sorted(by_finders.named(text)), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn canonical_names_are_the_profile_s() {
+        let mut profile = tricky_profile();
+        profile.companies.push(crate::config::Company {
+            name: "소프트".to_string(),
+            aliases: vec!["AWA".to_string()],
+            period: None,
+        });
+        let matcher = super::CompanyMatcher::new(&profile);
+        for name in [
+            "AWA 소프트",
+            "awa소프트",
+            "AWA",
+            "aa",
+            "AA",
+            "소프트",
+            "소 프 트",
+            "한패스",
+            "HANPASS",
+            " ",
+            "",
+            "\t",
+            "쏘카",
+            "소프트웨어랩",
+            "소프트웨어 랩",
+        ] {
+            assert_eq!(
+                matcher.canonical(&profile, name),
+                profile.canonical_company(name),
+                "{name:?}"
+            );
         }
     }
 
