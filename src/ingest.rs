@@ -281,7 +281,7 @@ pub fn parse_document(text: &str, path: String, relative: String) -> (Document, 
     let mut warnings = Vec::new();
     let (front_matter, body_offset) = split_front_matter(text, &path, &mut warnings);
     let body = &text[body_offset..];
-    let line_offset = text[..body_offset].matches('\n').count();
+    let line_offset = memchr::memchr_iter(b'\n', &text.as_bytes()[..body_offset]).count();
     let blocks = parse_blocks(body, line_offset);
     let kind = recognise_kind(&front_matter, &blocks, &relative);
     (
@@ -331,14 +331,14 @@ enum Tags {
 
 /// Returns the front matter and the byte offset where the body starts.
 fn split_front_matter(text: &str, path: &str, warnings: &mut Vec<Warning>) -> (FrontMatter, usize) {
-    let first_line_end = text.find('\n').unwrap_or(text.len());
+    let first_line_end = memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "---" {
         return (FrontMatter::default(), 0);
     }
     let yaml_start = (first_line_end + 1).min(text.len());
     let mut offset = yaml_start;
     let mut closing = None;
-    for line in text[yaml_start..].split_inclusive('\n') {
+    for line in lines_inclusive(&text[yaml_start..]) {
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed == "..." {
             closing = Some((offset, offset + line.len()));
@@ -379,6 +379,22 @@ fn split_front_matter(text: &str, path: &str, warnings: &mut Vec<Warning>) -> (F
     }
 }
 
+/// `text.split_inclusive('\n')`, the newlines found with `memchr`: every
+/// file's front matter is read line by line, and `str`'s own search costs
+/// about 150 instructions a line.
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(|newline| newline + 1)
+        .chain(std::iter::once(text.len()))
+        .filter_map(move |end| {
+            // The last end is the text's own: nothing is left after a final `\n`.
+            let line = text.get(start..end).filter(|line| !line.is_empty());
+            start = end;
+            line
+        })
+}
+
 /// Front matter through the full YAML parser.
 fn full_front_matter(yaml: &str) -> Result<FrontMatter, serde_saphyr::Error> {
     let raw = serde_saphyr::from_str::<Option<RawFrontMatter>>(yaml)?.unwrap_or_default();
@@ -406,7 +422,11 @@ fn full_front_matter(yaml: &str) -> Result<FrontMatter, serde_saphyr::Error> {
 /// also reports errors with their line.
 fn simple_front_matter(yaml: &str) -> Option<FrontMatter> {
     let mut front_matter = FrontMatter::default();
-    for line in yaml.lines() {
+    for line in lines_inclusive(yaml) {
+        // As `str::lines` gives them: without `\n` or `\r\n`.
+        let line = line
+            .strip_suffix('\n')
+            .map_or(line, |line| line.strip_suffix('\r').unwrap_or(line));
         let trimmed = line.trim_end();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
@@ -1146,6 +1166,15 @@ pub fn is_period_line(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn lines_split_as_str_splits_them(text in "[a\\r\\n가]{0,12}") {
+            let ours: Vec<&str> = super::lines_inclusive(&text).collect();
+            let std: Vec<&str> = text.split_inclusive('\n').collect();
+            proptest::prop_assert_eq!(ours, std);
+        }
+    }
 
     fn blocks(text: &str) -> Vec<Block> {
         parse_document(text, "t.md".into(), "t.md".into()).0.blocks
