@@ -1001,32 +1001,29 @@ fn is_normalised(text: &str) -> bool {
     if first == b' ' || last == b' ' {
         return false;
     }
-    // Blocks of `BLOCK` bytes, each with the byte after it; the last block
-    // is copied into a buffer padded with a plain letter.
-    let flags_of_block = |block: &[u8; BLOCK + 1]| {
-        let mut found = 0;
-        for index in 0..BLOCK {
-            found |= flags(block[index], block[index + 1]);
+    // Blocks of `BLOCK` bytes, each with the byte after it, their flags
+    // gathered lane by lane and only combined at the end (texts are short,
+    // and most are normalised); the last block is copied into a buffer
+    // padded with a plain letter.
+    let mut lanes = [0u8; BLOCK];
+    let mut add_block = |block: &[u8; BLOCK + 1]| {
+        for (index, lane) in lanes.iter_mut().enumerate() {
+            *lane |= flags(block[index], block[index + 1]);
         }
-        found
     };
     let mut start = 0;
-    let mut found = 0;
-    while found == 0 && start < bytes.len() {
-        let rest = &bytes[start..];
-        found = match rest
-            .get(..=BLOCK)
-            .and_then(|block| <&[u8; BLOCK + 1]>::try_from(block).ok())
-        {
-            Some(block) => flags_of_block(block),
-            None => {
-                let mut padded = [b'a'; BLOCK + 1];
-                padded[..rest.len()].copy_from_slice(rest);
-                flags_of_block(&padded)
-            }
-        };
+    while let Some(block) = bytes
+        .get(start..start + BLOCK + 1)
+        .and_then(|block| <&[u8; BLOCK + 1]>::try_from(block).ok())
+    {
+        add_block(block);
         start += BLOCK;
     }
+    let rest = bytes.get(start..).unwrap_or_default();
+    let mut padded = [b'a'; BLOCK + 1];
+    padded[..rest.len()].copy_from_slice(rest);
+    add_block(&padded);
+    let found = lanes.iter().fold(0, |found, lane| found | lane);
     if found & UNUSUAL != 0 {
         return is_normalised_bytewise(text);
     }
