@@ -964,6 +964,12 @@ impl<'a> Scanner<'a> {
                 ByteKind::MaybeUrl if self.is_url(i) => {
                     i = self.skip_while(i, |x| !x.is_ascii_whitespace());
                 }
+                // A syllable right after a syllable starts no word: the byte
+                // three before is the first of one when it is 0xEB or 0xEC
+                // (U+B000 to U+CFFF are all syllables; the text is a `str`).
+                ByteKind::MaybeWords if i >= 3 && self.b[i - 3].wrapping_sub(0xEB) < 2 => {
+                    i += 3;
+                }
                 ByteKind::MaybeWords => {
                     let words = self.starts_number_word(i) && self.starts_word(i);
                     let next = if words { self.handle_words(i) } else { None };
