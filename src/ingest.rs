@@ -1001,10 +1001,16 @@ fn is_normalised(text: &str) -> bool {
     if first == b' ' || last == b' ' {
         return false;
     }
+    // Short texts are read a byte at a time.
+    if bytes.len() <= BLOCK {
+        return is_normalised_bytewise(text);
+    }
     // Blocks of `BLOCK` bytes, each with the byte after it, their flags
     // gathered lane by lane and only combined at the end (texts are short,
-    // and most are normalised); the last block is copied into a buffer
-    // padded with a plain letter.
+    // and most are normalised). The last block is the text's last `BLOCK`
+    // + 1 bytes, overlapping the one before: flags read twice are the same
+    // flags, and nothing is copied (a copy read back as a vector waits for
+    // its stores). The last byte, which no lane starts at, is judged alone.
     let mut lanes = [0u8; BLOCK];
     let mut add_block = |block: &[u8; BLOCK + 1]| {
         for (index, lane) in lanes.iter_mut().enumerate() {
@@ -1019,10 +1025,13 @@ fn is_normalised(text: &str) -> bool {
         add_block(block);
         start += BLOCK;
     }
-    let rest = bytes.get(start..).unwrap_or_default();
-    let mut padded = [b'a'; BLOCK + 1];
-    padded[..rest.len()].copy_from_slice(rest);
-    add_block(&padded);
+    if let Some(block) = bytes
+        .get(bytes.len() - (BLOCK + 1)..)
+        .and_then(|block| <&[u8; BLOCK + 1]>::try_from(block).ok())
+    {
+        add_block(block);
+    }
+    lanes[0] |= flags(last, b'a');
     let found = lanes.iter().fold(0, |found, lane| found | lane);
     if found & UNUSUAL != 0 {
         return is_normalised_bytewise(text);
