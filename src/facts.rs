@@ -79,15 +79,18 @@ pub fn role_of_label(text: &str) -> Option<Role> {
 
 /// A label of at most 16 bytes as one number: its bytes, big-endian, then
 /// zeros. No label has a zero byte, so the numbers sort as the bytes do and
-/// a binary search compares numbers instead of calling `memcmp`.
+/// a binary search compares numbers instead of calling `memcmp`. Made by
+/// shifts, not by copying the bytes into an array read back as a number
+/// (the read waits for the copy's stores).
 const fn label_key(label: &[u8]) -> u128 {
-    let mut bytes = [0u8; 16];
+    let mut key = 0u128;
     let mut index = 0;
-    while index < label.len() && index < bytes.len() {
-        bytes[index] = label[index];
+    while index < 16 {
+        let byte = if index < label.len() { label[index] } else { 0 };
+        key = key << 8 | byte as u128;
         index += 1;
     }
-    u128::from_be_bytes(bytes)
+    key
 }
 
 /// [`LABELS`]' keys, in the same order.
