@@ -869,7 +869,8 @@ struct Raw {
     q_after: Option<Qualifier>,
     /// The after-qualifier is `까지`, which means nothing on the end of a change.
     after_is_kkaji: bool,
-    per: Option<CompactString>,
+    /// Where in the text the product's name lies (see [`Quantity::per`]).
+    per: Option<(usize, usize)>,
     /// `2월×2`: a count of occurrences with no unit.
     product_count: bool,
     transition: Option<Transition>,
@@ -1670,8 +1671,10 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// `인스턴스 수*30개`, `2월×2`: returns (name, where the name starts).
-    fn product_per(&self, start: usize) -> Option<(CompactString, usize)> {
+    /// `인스턴스 수*30개`, `2월×2`: returns where the name lies in the text
+    /// (its start and end, spaces around it left out) and where the
+    /// quantity's leading context begins.
+    fn product_per(&self, start: usize) -> Option<((usize, usize), usize)> {
         // The last bytes of `*` and `×`: most numbers follow neither.
         if !matches!(self.byte_before_spaces(start), b'*' | 0x97) {
             return None;
@@ -1710,8 +1713,11 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
-        let per = before.get(per_start..)?.trim();
-        Some((CompactString::new(per), per_start))
+        // `before` begins the text: the name's place in it is its place here.
+        let rest = before.get(per_start..)?;
+        let from = per_start + (rest.len() - rest.trim_start().len());
+        let per = rest.trim();
+        Some(((from, from + per.len()), per_start))
     }
 
     /// Handles the number starting at digit `i`; returns where to resume.
@@ -1855,8 +1861,11 @@ impl<'a> Scanner<'a> {
             before.map(|b| b.0)
         };
         let product_count = unit.is_none()
-            && product.as_ref().is_some_and(|(per, _)| {
-                per.strip_suffix('월')
+            && product.is_some_and(|((from, to), _)| {
+                self.text
+                    .get(from..to)
+                    .unwrap_or("")
+                    .strip_suffix('월')
                     .is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit()))
             });
         self.raws.push(Raw {
@@ -1918,13 +1927,16 @@ impl<'a> Scanner<'a> {
         let base = quantities.len();
         // `extend` alone would give an empty list room for four.
         quantities.reserve_exact(self.raws.len());
-        quantities.extend(self.raws.drain(..).map(|r| {
+        // Each scan result is read where it lies, not moved out first: a
+        // moved copy, read back in wider pieces than it was written in,
+        // waited for its own stores.
+        for r in self.raws.iter() {
             let measure = match r.unit {
                 Some(unit) => unit,
                 None if r.product_count => TIMES,
                 None => BARE,
             };
-            Quantity {
+            quantities.push(Quantity {
                 value: r.value,
                 max: r.max,
                 measure,
@@ -1932,14 +1944,17 @@ impl<'a> Scanner<'a> {
                 start: r.start,
                 end: r.end,
                 qualifier: r.q_after.or(r.q_before),
-                per: r.per,
+                per: r
+                    .per
+                    .map(|(from, to)| CompactString::new(text.get(from..to).unwrap_or(""))),
                 transition: r.transition.map(|transition| Transition {
                     partner: transition.partner + base,
                     ..transition
                 }),
                 label: None,
-            }
-        }));
+            });
+        }
+        self.raws.clear();
     }
 }
 
