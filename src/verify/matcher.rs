@@ -602,9 +602,16 @@ impl<'a> Index<'a> {
                         })
                     })
                     .collect();
+                // A worker that panicked passes its panic on, as
+                // `parallel` does: dropping its part would leave its facts
+                // out of the index and claims on them unsupported.
                 workers
                     .into_iter()
-                    .filter_map(|worker| worker.join().ok())
+                    .map(|worker| {
+                        worker
+                            .join()
+                            .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+                    })
                     .collect()
             })
         };
