@@ -155,6 +155,53 @@ pub(crate) fn proximity(distance: f32) -> f32 {
     1.0 / (1.0 + FALLOFF * distance.max(0.0))
 }
 
+/// How many words either side of a number its context reaches. A word
+/// farther away would weigh under 1% of the adjacent word's, and every
+/// sentence of a résumé is far shorter; the cap keeps a text of thousands
+/// of numbers (a pasted table or log) linear per number instead of reading
+/// every word of it again for each one.
+const CONTEXT_WORDS: f32 = 256.0;
+
+/// Byte spans sorted by start, each with the largest end among it and the
+/// spans before: whether any span overlaps a range is one binary search
+/// instead of a walk through them all (a text may hold thousands of numbers,
+/// and each of its words is asked about them).
+struct SpanIndex {
+    starts: Vec<usize>,
+    largest_ends: Vec<usize>,
+}
+
+impl SpanIndex {
+    fn new(spans: impl Iterator<Item = (usize, usize)>) -> Self {
+        let mut sorted: Vec<(usize, usize)> = spans.collect();
+        sorted.sort_unstable();
+        let mut largest = 0;
+        let largest_ends = sorted
+            .iter()
+            .map(|&(_, end)| {
+                largest = largest.max(end);
+                largest
+            })
+            .collect();
+        SpanIndex {
+            starts: sorted.into_iter().map(|(start, _)| start).collect(),
+            largest_ends,
+        }
+    }
+
+    /// Whether a span ends after `start` and starts before `end`.
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        // The spans starting before `end` are a prefix of the sorted list;
+        // one of them reaches past `start` when the largest end does.
+        let before_end = self.starts.partition_point(|&span_start| span_start < end);
+        before_end > 0
+            && self
+                .largest_ends
+                .get(before_end - 1)
+                .is_some_and(|&largest| largest > start)
+    }
+}
+
 /// One word of a text, as byte offsets into it, with its position measured in
 /// words plus break penalties.
 #[derive(Debug, Clone)]
@@ -1178,14 +1225,42 @@ impl TokenizedText {
     /// The words with features that overlap no masked span (the numbers).
     fn unmasked_words<'s>(
         &'s self,
-        masked: &'s [(usize, usize)],
+        masked: &[(usize, usize)],
     ) -> impl Iterator<Item = &'s Word> + 's {
-        self.words.iter().filter(move |word| {
-            !word.features.is_empty()
-                && !masked
-                    .iter()
-                    .any(|(mask_start, mask_end)| word.end > *mask_start && word.start < *mask_end)
-        })
+        let masked = SpanIndex::new(masked.iter().copied());
+        self.words
+            .iter()
+            .filter(move |word| !word.features.is_empty() && !masked.overlaps(word.start, word.end))
+    }
+
+    /// The words within [`CONTEXT_WORDS`] of a located anchor, in order,
+    /// each once.
+    fn words_near(&self, located: &[(f32, usize)]) -> Vec<&Word> {
+        let mut ranges: Vec<(usize, usize)> = located
+            .iter()
+            .map(|&(position, _)| {
+                // A word's distance is at least its gap in positions less
+                // one; positions grow with the word's index.
+                let reach = CONTEXT_WORDS + 1.0;
+                let first = self
+                    .words
+                    .partition_point(|word| word.position < position - reach);
+                let end = self
+                    .words
+                    .partition_point(|word| word.position <= position + reach);
+                (first, end.max(first))
+            })
+            .collect();
+        ranges.sort_unstable();
+        let mut near = Vec::new();
+        let mut next = 0;
+        for (first, end) in ranges {
+            for word in self.words.get(first.max(next)..end).unwrap_or(&[]) {
+                near.push(word);
+            }
+            next = next.max(end);
+        }
+        near
     }
 
     pub fn context(
@@ -1200,11 +1275,15 @@ impl TokenizedText {
             return;
         }
         // Segments holding a number that is not an anchor, as prefix counts.
+        let others = SpanIndex::new(
+            masked
+                .iter()
+                .filter(|span| !anchors.contains(span))
+                .copied(),
+        );
         let mut crowded = vec![0usize; self.segments.len() + 1];
         for (index, (segment_start, segment_end)) in self.segments.iter().enumerate() {
-            let holds = masked.iter().any(|span| {
-                !anchors.contains(span) && span.1 > *segment_start && span.0 < *segment_end
-            });
+            let holds = others.overlaps(*segment_start, *segment_end);
             crowded[index + 1] = crowded[index] + usize::from(holds);
         }
         let crowded_between = |from: usize, to: usize| -> bool {
@@ -1217,7 +1296,12 @@ impl TokenizedText {
                 && crowded.get(high + 1).copied().unwrap_or(0)
                     > crowded.get(low).copied().unwrap_or(0)
         };
-        for word in self.unmasked_words(masked) {
+        let masked = SpanIndex::new(masked.iter().copied());
+        let near = self.words_near(&located);
+        let unmasked = near
+            .into_iter()
+            .filter(|word| !word.features.is_empty() && !masked.overlaps(word.start, word.end));
+        for word in unmasked {
             let distance = located
                 .iter()
                 .map(|(position, segment)| {
@@ -1426,5 +1510,79 @@ mod tests {
         let far_weight = far.keys().map(|f| bag.get(f)).fold(0.0, f32::max);
         assert!((near_weight - 1.0).abs() < 1e-6, "{near_weight}");
         assert!(far_weight < 0.5, "{far_weight}");
+    }
+
+    fn weight_of(bag: &Bag, word: &str) -> f32 {
+        let mut words = Bag::default();
+        words.add_text(word, 1.0);
+        words
+            .keys()
+            .map(|feature| bag.get(feature))
+            .fold(0.0, f32::max)
+    }
+
+    #[test]
+    fn context_reaches_its_window_and_no_farther() {
+        // `정산` right before the number, `배포` within the window, `결제`
+        // past it: 300 filler words after the number.
+        let filler = vec!["그리고"; 300].join(" ");
+        let text = format!("정산 600ms 배포 {filler} 결제");
+        let tokenized = TokenizedText::new(&text);
+        let start = text.find("600ms").unwrap_or(0);
+        let span = [(start, start + 5)];
+        let mut bag = Bag::default();
+        tokenized.context(&span, &span, 1.0, &mut bag);
+        assert!((weight_of(&bag, "정산") - 1.0).abs() < 1e-6);
+        assert!(weight_of(&bag, "배포") > 0.9);
+        assert_eq!(weight_of(&bag, "결제"), 0.0);
+        // Within the window a far word still counts, however little.
+        let text = format!("정산 600ms {} 결제", vec!["그리고"; 200].join(" "));
+        let tokenized = TokenizedText::new(&text);
+        let mut bag = Bag::default();
+        tokenized.context(&span, &span, 1.0, &mut bag);
+        let far = weight_of(&bag, "결제");
+        assert!(far > 0.0 && far < 0.02, "{far}");
+    }
+
+    #[test]
+    fn a_line_of_many_numbers_keeps_each_numbers_neighbours() {
+        // Thousands of numbers on one line: each keeps its own word, and
+        // the window keeps the work per number bounded.
+        // A name of its own for each number: two syllables no other name has.
+        let name = |n: u32| -> String {
+            [0xAC00 + 2 * n, 0xAC01 + 2 * n]
+                .into_iter()
+                .filter_map(char::from_u32)
+                .collect()
+        };
+        let text: String = (0..3_000).map(|n| format!("{} {n}개 ", name(n))).collect();
+        let tokenized = TokenizedText::new(&text);
+        let masked: Vec<(usize, usize)> = crate::quantity::extract_quantities(&text)
+            .iter()
+            .map(|quantity| (quantity.start, quantity.end))
+            .collect();
+        assert_eq!(masked.len(), 3_000);
+        let (start, end) = masked[1_500];
+        let mut bag = Bag::default();
+        tokenized.context(&[(start, end)], &masked, 1.0, &mut bag);
+        assert!(weight_of(&bag, &name(1_500)) > 0.99);
+        assert!(weight_of(&bag, &name(1_400)) > 0.0);
+        assert_eq!(weight_of(&bag, &name(2)), 0.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn span_index_agrees_with_a_scan(
+            spans in proptest::collection::vec((0usize..200, 0usize..20), 0..40),
+            start in 0usize..220,
+            length in 0usize..20,
+        ) {
+            let spans: Vec<(usize, usize)> =
+                spans.into_iter().map(|(start, length)| (start, start + length)).collect();
+            let index = SpanIndex::new(spans.iter().copied());
+            let end = start + length;
+            let scanned = spans.iter().any(|&(from, to)| to > start && from < end);
+            proptest::prop_assert_eq!(index.overlaps(start, end), scanned);
+        }
     }
 }
