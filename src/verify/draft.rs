@@ -8,6 +8,9 @@
 //! and link targets are ignored the same way; each quantity found in a block's
 //! text is then located in the raw lines so that its column is exact.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::facts::role_of_label;
 use crate::ingest::{company_headings, parse_document, Block};
 use crate::quantity::{extract_quantities, Quantity, Transition, TransitionRole};
@@ -32,8 +35,9 @@ pub(crate) struct Site {
     pub quantity: Quantity,
     /// Weighted words around the number (clause, label, headings, parent bullet).
     pub context: Bag,
-    /// The sentence around the number, for operation cues (`평균`, `단축` …).
-    pub sentence: String,
+    /// The sentence around the number, for operation cues (`평균`, `단축` …);
+    /// shared by the numbers of one sentence.
+    pub sentence: Arc<str>,
     /// The other end of a stated change (`600ms` of `600ms에서 33ms로`).
     pub partner: Option<Quantity>,
     /// The clause has no words of its own (a bare `- 600ms`): any fact
@@ -143,7 +147,15 @@ fn leading_number(surface: &str) -> String {
 }
 
 /// The sentence of `text` that contains byte `offset`.
+#[cfg(test)]
 fn sentence_around(text: &str, offset: usize) -> String {
+    let (start, end) = sentence_bounds(text, offset);
+    text.get(start..end).unwrap_or(text).trim().to_string()
+}
+
+/// Where the sentence of `text` that contains byte `offset` starts and ends
+/// (untrimmed): from just after the break before it to the break after it.
+fn sentence_bounds(text: &str, offset: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let is_break = |index: usize| -> bool {
         let byte = bytes[index];
@@ -165,7 +177,35 @@ fn sentence_around(text: &str, offset: usize) -> String {
     while end < bytes.len() && !is_break(end) {
         end += 1;
     }
-    text.get(start..end).unwrap_or(text).trim().to_string()
+    (start, end)
+}
+
+/// The sentence of each quantity (at its start), and for each an id that
+/// is the same exactly when the sentences read the same. Each distinct
+/// sentence is read from the text once and shared: a line of thousands of
+/// numbers was copied, and compared with itself, once per pair of them.
+fn sentences_of(text: &str, quantities: &[Quantity]) -> (Vec<Arc<str>>, Vec<usize>) {
+    let mut known: HashMap<&str, usize> = HashMap::new();
+    let mut shared: Vec<Arc<str>> = Vec::new();
+    let mut bounds: Option<(usize, usize)> = None;
+    let mut ids = Vec::with_capacity(quantities.len());
+    for quantity in quantities {
+        // An offset inside the last sentence's bounds has the same breaks
+        // around it: the same sentence, without a new scan.
+        let (start, end) = match bounds {
+            Some((start, end)) if (start..=end).contains(&quantity.start) => (start, end),
+            _ => sentence_bounds(text, quantity.start),
+        };
+        bounds = Some((start, end));
+        let sentence = text.get(start..end).unwrap_or(text).trim();
+        let id = *known.entry(sentence).or_insert_with(|| {
+            shared.push(Arc::from(sentence));
+            shared.len() - 1
+        });
+        ids.push(id);
+    }
+    let sentences = ids.iter().map(|&id| Arc::clone(&shared[id])).collect();
+    (sentences, ids)
 }
 
 /// Headers of a column that names what a row measures (`| 프로젝트 | 지표 |
@@ -471,8 +511,8 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                             context.add_text(other, ROW_WEIGHT);
                         }
                     }
-                    let sentence =
-                        format!("{} {}", quantity.label.clone().unwrap_or_default(), cell);
+                    let sentence: Arc<str> =
+                        format!("{} {}", quantity.label.clone().unwrap_or_default(), cell).into();
                     let years = merge_years(&heading_years, &years_in(&sentence));
                     sites.push(Site {
                         line,
@@ -528,10 +568,7 @@ fn add_text_sites(
     let quantities_spans = masked.clone();
     let all_quantities = quantities.clone();
     let mut cursor = (lines.0.saturating_sub(1), 0);
-    let sentences: Vec<String> = all_quantities
-        .iter()
-        .map(|quantity| sentence_around(text, quantity.start))
-        .collect();
+    let (sentences, sentence_ids) = sentences_of(text, &all_quantities);
     // The site each quantity will have (bare years have none), for the
     // numbers of a sentence to know each other.
     let mut next_site = sites.len();
@@ -565,7 +602,7 @@ fn add_text_sites(
             .transition
             .and_then(|transition| all_quantities.get(transition.partner))
             .cloned();
-        let sentence = sentences[position].clone();
+        let sentence = Arc::clone(&sentences[position]);
         let level = is_level(text.get(quantity.end..).unwrap_or(""));
         let reached = crate::quantity::names_value_reached(text.get(quantity.end..).unwrap_or(""));
         let started = crate::quantity::names_value_started(text.get(quantity.end..).unwrap_or(""));
@@ -575,9 +612,9 @@ fn add_text_sites(
         if let Some(parent) = parent {
             years = merge_years(&years, &years_in(parent));
         }
-        let row_pair = followed_pair(&all_quantities, &sentences, position, &site_of);
+        let row_pair = followed_pair(&all_quantities, &sentence_ids, position, &site_of);
         let quoted = if row_pair.is_none() && quantity.transition.is_none() {
-            quoted_numbers(&all_quantities, &sentences, position, &site_of)
+            quoted_numbers(&all_quantities, &sentence_ids, position, &site_of)
         } else {
             Vec::new()
         };
@@ -602,26 +639,42 @@ fn add_text_sites(
     }
 }
 
+/// At most this many of a sentence's other numbers are quoted with each
+/// of its numbers: the nearest. A sentence of a résumé holds a few; a
+/// pasted table or log on one line holds thousands, and quoting every one
+/// with every other took time and memory growing with their square.
+const QUOTED_NUMBERS: usize = 16;
+
 /// The other numbers of a number's sentence that are no change of their
 /// own (`전년 463개` of `2025년 커밋은 전년 463개 대비 약 10% 늘었고`), with
 /// their sites: a source that states one of them as an end of a change
-/// may hold what the number derives from.
+/// may hold what the number derives from. The nearest [`QUOTED_NUMBERS`]
+/// of them, in order.
 fn quoted_numbers(
     quantities: &[Quantity],
-    sentences: &[String],
+    sentence_ids: &[usize],
     position: usize,
     site_of: &[Option<usize>],
 ) -> Vec<(usize, Quantity)> {
-    let Some(own) = sentences.get(position) else {
+    let Some(own) = sentence_ids.get(position) else {
         return Vec::new();
     };
-    quantities
+    let mut others: Vec<usize> = quantities
         .iter()
         .enumerate()
         .filter(|&(other, found)| {
-            other != position && found.transition.is_none() && sentences.get(other) == Some(own)
+            other != position && found.transition.is_none() && sentence_ids.get(other) == Some(own)
         })
-        .filter_map(|(other, found)| Some(((*site_of.get(other)?)?, found.clone())))
+        .map(|(other, _)| other)
+        .collect();
+    if others.len() > QUOTED_NUMBERS {
+        others.sort_by_key(|&other| (other.abs_diff(position), other));
+        others.truncate(QUOTED_NUMBERS);
+        others.sort_unstable();
+    }
+    others
+        .into_iter()
+        .filter_map(|other| Some(((*site_of.get(other)?)?, quantities.get(other)?.clone())))
         .collect()
 }
 
@@ -630,7 +683,7 @@ fn quoted_numbers(
 /// and quantities of the nearest pair before it, as for a table row.
 fn followed_pair(
     quantities: &[Quantity],
-    sentences: &[String],
+    sentence_ids: &[usize],
     position: usize,
     site_of: &[Option<usize>],
 ) -> Option<[(usize, Quantity); 2]> {
@@ -638,7 +691,7 @@ fn followed_pair(
     if quantity.transition.is_some() {
         return None;
     }
-    let own = sentences.get(position)?;
+    let own = sentence_ids.get(position)?;
     (0..position).rev().find_map(|to| {
         let end = &quantities[to];
         let transition = end.transition?;
@@ -646,7 +699,7 @@ fn followed_pair(
             return None;
         }
         // The pair must lie in the number's own sentence.
-        if sentences.get(to) != Some(own) {
+        if sentence_ids.get(to) != Some(own) {
             return None;
         }
         let from = &quantities[transition.partner];
@@ -660,6 +713,50 @@ fn followed_pair(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_sentence_quotes_only_the_nearest_numbers() {
+        let text: String = (1..=40).map(|n| format!("{n}개 ")).collect();
+        let quantities = extract_quantities(&text);
+        assert_eq!(quantities.len(), 40);
+        let (sentences, ids) = sentences_of(&text, &quantities);
+        // One sentence, read once and shared by its numbers.
+        assert!(ids.iter().all(|&id| id == ids[0]));
+        assert!(sentences
+            .iter()
+            .all(|sentence| Arc::ptr_eq(sentence, &sentences[0])));
+        let site_of: Vec<Option<usize>> = (0..quantities.len()).map(Some).collect();
+        let quoted: Vec<usize> = quoted_numbers(&quantities, &ids, 20, &site_of)
+            .iter()
+            .map(|(site, _)| *site)
+            .collect();
+        let nearest: Vec<usize> = (12..=28).filter(|&site| site != 20).collect();
+        assert_eq!(quoted, nearest);
+        // A sentence of a few numbers quotes them all.
+        let text = "작년 463개에서 올해 508개, 전년 대비 10% 늘었고 2개 팀이 참여";
+        let quantities = extract_quantities(text);
+        let (_, ids) = sentences_of(text, &quantities);
+        let site_of: Vec<Option<usize>> = (0..quantities.len()).map(Some).collect();
+        let quoted = quoted_numbers(&quantities, &ids, 2, &site_of);
+        let others: Vec<usize> = (0..quantities.len())
+            .filter(|&other| other != 2 && quantities[other].transition.is_none())
+            .collect();
+        assert_eq!(
+            quoted.iter().map(|(site, _)| *site).collect::<Vec<_>>(),
+            others
+        );
+    }
+
+    #[test]
+    fn sentences_that_read_the_same_share_an_id() {
+        let text = "3개 처리. 5개 처리. 3개 처리.";
+        let quantities = extract_quantities(text);
+        let (sentences, ids) = sentences_of(text, &quantities);
+        assert_eq!(&*sentences[0], "3개 처리");
+        assert_eq!(&*sentences[1], "5개 처리");
+        assert_eq!(ids[0], ids[2]);
+        assert_ne!(ids[0], ids[1]);
+    }
 
     fn cells(texts: &[&str]) -> Vec<String> {
         texts.iter().map(|text| text.to_string()).collect()
