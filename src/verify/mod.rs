@@ -58,6 +58,8 @@ mod matcher;
 mod span;
 mod tolerance;
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::{fold_name, Profile};
@@ -162,12 +164,19 @@ pub fn explain_other_companies(markdown: &str, claims: &mut [Claim], other_facts
         return;
     }
     let elsewhere = verify_markdown(markdown, other_facts);
+    // The first supported claim at each place, found once: a draft of
+    // thousands of numbers was searched through once per number.
+    let mut supported_at: HashMap<(usize, usize), &Claim> = HashMap::new();
+    for other in elsewhere
+        .iter()
+        .filter(|other| other.status == Status::Supported)
+    {
+        supported_at
+            .entry((other.line, other.column))
+            .or_insert(other);
+    }
     for claim in claims.iter_mut().filter(|claim| claim.status.is_problem()) {
-        let found = elsewhere.iter().find(|other| {
-            other.line == claim.line
-                && other.column == claim.column
-                && other.status == Status::Supported
-        });
+        let found = supported_at.get(&(claim.line, claim.column));
         if let Some(source) = found.and_then(|other| other.sources.first()) {
             let company = other_facts
                 .iter()
