@@ -407,17 +407,23 @@ impl Segments {
             .collect();
         ends.sort_by(f64::total_cmp);
         ends.dedup();
-        let claims = (0..ends.len())
-            .map(|index| {
-                let start = ends[index];
-                let end = ends.get(index + 1).copied().unwrap_or(f64::INFINITY);
-                windows
-                    .iter()
-                    .filter(|(low, high, _)| *low < end && *high >= start)
-                    .map(|(_, _, claim)| *claim)
-                    .collect()
-            })
-            .collect();
+        // Segment `i` is `[ends[i], ends[i + 1])`. A window overlaps those
+        // from the one holding its low end to the one holding its high end:
+        // it is added to each of them, windows in order, so that each
+        // segment lists its claims as a scan of every window would (that
+        // scan, once per segment, grew with the square of the claims).
+        let mut claims: Vec<Vec<u32>> = vec![Vec::new(); ends.len()];
+        for (low, high, claim) in windows {
+            if low.is_nan() || high.is_nan() {
+                // Overlaps nothing, as no comparison with it holds.
+                continue;
+            }
+            let first = ends.partition_point(|end| end <= low).saturating_sub(1);
+            let last = ends.partition_point(|end| end <= high);
+            for segment in claims.iter_mut().take(last).skip(first) {
+                segment.push(*claim);
+            }
+        }
         Segments { ends, claims }
     }
 
@@ -2388,6 +2394,34 @@ fn with_qualifier(quantity: &crate::quantity::Quantity) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Each segment lists the claims a scan of every window finds, in
+        /// the windows' order.
+        #[test]
+        fn segments_list_what_a_scan_of_every_window_finds(
+            windows in proptest::collection::vec((0u8..50, 0u8..20), 0..30),
+        ) {
+            let windows: Vec<(f64, f64, u32)> = windows
+                .iter()
+                .enumerate()
+                .map(|(claim, &(low, width))| {
+                    (f64::from(low), f64::from(low) + f64::from(width), claim as u32)
+                })
+                .collect();
+            let segments = Segments::new(&windows);
+            for (index, listed) in segments.claims.iter().enumerate() {
+                let start = segments.ends[index];
+                let end = segments.ends.get(index + 1).copied().unwrap_or(f64::INFINITY);
+                let scanned: Vec<u32> = windows
+                    .iter()
+                    .filter(|(low, high, _)| *low < end && *high >= start)
+                    .map(|(_, _, claim)| *claim)
+                    .collect();
+                proptest::prop_assert_eq!(listed, &scanned);
+            }
+        }
+    }
 
     fn period(start: &str, end: &str) -> Period {
         Period {
