@@ -5,6 +5,9 @@
 //! and fact-extraction time (not part of the budget), and milliseconds per
 //! `verify_markdown` call (the budget is < 100 ms).
 //!
+//! Then, once each, a line of 1,000, 2,000 and 4,000 bare numbers (a pasted
+//! log or table): how the time grows with the numbers of one sentence.
+//!
 //! `DRAFT_BENCH_FILES` overrides the number of files, `DRAFT_BENCH_RUNS` the
 //! number of timed runs (7).
 
@@ -258,6 +261,19 @@ fn main() {
             "verify_markdown CPU time of the thread: min {:.1} ms, median {:.1} ms",
             cpu_timings[0] as f64 / 1e6,
             cpu_timings[cpu_timings.len() / 2] as f64 / 1e6
+        );
+    }
+    // One sentence of many numbers: each number's context, quoted numbers
+    // and sentence are bounded, so the time grows about with the square of
+    // the count (each number still reads its sentence), not its cube.
+    for count in [1_000usize, 2_000, 4_000] {
+        let line: String = (0..count).map(|number| format!("{number} ")).collect();
+        let started = Instant::now();
+        let claims = verify_markdown(&line, &facts);
+        println!(
+            "a line of {count} bare numbers: {:.0} ms ({} claims)",
+            started.elapsed().as_secs_f64() * 1000.0,
+            claims.len()
         );
     }
 }
