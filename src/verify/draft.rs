@@ -15,7 +15,7 @@ use crate::facts::role_of_label;
 use crate::ingest::{company_headings, parse_document, Block};
 use crate::quantity::{extract_quantities, Quantity, Transition, TransitionRole};
 
-use super::features::{clean_label, years_in, Bag, TokenizedText};
+use super::features::{clean_label, years_in, Bag, NumberSpans, TokenizedText};
 use super::Family;
 
 /// Weight of the words of the nearest project heading above a claim.
@@ -503,7 +503,7 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                     }
                     let cell_tokens = TokenizedText::new(&outside_breakdowns(cell, &quantity));
                     let span = [(quantity.start, quantity.end)];
-                    cell_tokens.context(&span, &span, 1.0, &mut context);
+                    cell_tokens.context(&span, &NumberSpans::new(&span), 1.0, &mut context);
                     // The other cells: the words of the number's own cell
                     // (`BE` of `69 (BE 45)`) are weighed by their distance above.
                     for (other_column, other) in cells.iter().enumerate() {
@@ -565,6 +565,7 @@ fn add_text_sites(
     }
     let tokenized = TokenizedText::of_draft(text);
     let masked: Vec<(usize, usize)> = quantities.iter().map(|q| (q.start, q.end)).collect();
+    let numbers = NumberSpans::new(&masked);
     let quantities_spans = masked.clone();
     let all_quantities = quantities.clone();
     let mut cursor = (lines.0.saturating_sub(1), 0);
@@ -589,7 +590,7 @@ fn add_text_sites(
         let mut context = Bag::default();
         tokenized.context(
             &anchors(&quantities_spans, &quantity),
-            &masked,
+            &numbers,
             1.0,
             &mut context,
         );

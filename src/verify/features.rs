@@ -202,6 +202,59 @@ impl SpanIndex {
     }
 }
 
+/// The byte spans of a text's numbers, indexed once for all of them: each
+/// number's context asks about every word and segment near it, and a text
+/// may hold thousands of numbers (a rebuilt index per number was most of
+/// the time there).
+pub(crate) struct NumberSpans {
+    /// Sorted.
+    spans: Vec<(usize, usize)>,
+    /// No span starts before the one before it ends (numbers found in one
+    /// text never overlap): then the spans overlapping a range lie together.
+    disjoint: bool,
+    index: SpanIndex,
+}
+
+impl NumberSpans {
+    pub fn new(spans: &[(usize, usize)]) -> Self {
+        let mut sorted = spans.to_vec();
+        sorted.sort_unstable();
+        let disjoint = sorted.windows(2).all(|pair| pair[0].1 <= pair[1].0);
+        NumberSpans {
+            index: SpanIndex::new(sorted.iter().copied()),
+            spans: sorted,
+            disjoint,
+        }
+    }
+
+    /// Whether a span overlaps `start..end`.
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        self.index.overlaps(start, end)
+    }
+
+    /// Whether a span that is none of `except` overlaps `start..end`.
+    fn others_overlap(&self, start: usize, end: usize, except: &[(usize, usize)]) -> bool {
+        let is_other = |span: &&(usize, usize)| !except.contains(span);
+        if self.disjoint {
+            // Ends grow with starts: the spans ending after `start` and
+            // starting before `end` are one run, and all but a few of a
+            // run are others.
+            let first = self.spans.partition_point(|span| span.1 <= start);
+            let last = self.spans.partition_point(|span| span.0 < end);
+            self.spans
+                .get(first..last.max(first))
+                .unwrap_or(&[])
+                .iter()
+                .any(|span| is_other(&span))
+        } else {
+            self.spans
+                .iter()
+                .filter(is_other)
+                .any(|span| span.1 > start && span.0 < end)
+        }
+    }
+}
+
 /// One word of a text, as byte offsets into it, with its position measured in
 /// words plus break penalties.
 #[derive(Debug, Clone)]
@@ -1192,7 +1245,7 @@ impl TokenizedText {
     pub fn row_context(
         &self,
         anchors: &[(usize, usize)],
-        masked: &[(usize, usize)],
+        masked: &NumberSpans,
         scale: f32,
         distance: f32,
         bag: &mut Bag,
@@ -1225,9 +1278,8 @@ impl TokenizedText {
     /// The words with features that overlap no masked span (the numbers).
     fn unmasked_words<'s>(
         &'s self,
-        masked: &[(usize, usize)],
+        masked: &'s NumberSpans,
     ) -> impl Iterator<Item = &'s Word> + 's {
-        let masked = SpanIndex::new(masked.iter().copied());
         self.words
             .iter()
             .filter(move |word| !word.features.is_empty() && !masked.overlaps(word.start, word.end))
@@ -1266,7 +1318,7 @@ impl TokenizedText {
     pub fn context(
         &self,
         anchors: &[(usize, usize)],
-        masked: &[(usize, usize)],
+        masked: &NumberSpans,
         scale: f32,
         bag: &mut Bag,
     ) {
@@ -1275,15 +1327,9 @@ impl TokenizedText {
             return;
         }
         // Segments holding a number that is not an anchor, as prefix counts.
-        let others = SpanIndex::new(
-            masked
-                .iter()
-                .filter(|span| !anchors.contains(span))
-                .copied(),
-        );
         let mut crowded = vec![0usize; self.segments.len() + 1];
         for (index, (segment_start, segment_end)) in self.segments.iter().enumerate() {
-            let holds = others.overlaps(*segment_start, *segment_end);
+            let holds = masked.others_overlap(*segment_start, *segment_end, anchors);
             crowded[index + 1] = crowded[index] + usize::from(holds);
         }
         let crowded_between = |from: usize, to: usize| -> bool {
@@ -1296,7 +1342,6 @@ impl TokenizedText {
                 && crowded.get(high + 1).copied().unwrap_or(0)
                     > crowded.get(low).copied().unwrap_or(0)
         };
-        let masked = SpanIndex::new(masked.iter().copied());
         let near = self.words_near(&located);
         let unmasked = near
             .into_iter()
@@ -1501,7 +1546,8 @@ mod tests {
         let tokenized = TokenizedText::new(text);
         let start = text.find("600ms").unwrap_or(0);
         let mut bag = Bag::default();
-        tokenized.context(&[(start, start + 5)], &[(start, start + 5)], 1.0, &mut bag);
+        let span = [(start, start + 5)];
+        tokenized.context(&span, &NumberSpans::new(&span), 1.0, &mut bag);
         let mut near = Bag::default();
         near.add_text("응답시간", 1.0);
         let mut far = Bag::default();
@@ -1531,7 +1577,7 @@ mod tests {
         let start = text.find("600ms").unwrap_or(0);
         let span = [(start, start + 5)];
         let mut bag = Bag::default();
-        tokenized.context(&span, &span, 1.0, &mut bag);
+        tokenized.context(&span, &NumberSpans::new(&span), 1.0, &mut bag);
         assert!((weight_of(&bag, "정산") - 1.0).abs() < 1e-6);
         assert!(weight_of(&bag, "배포") > 0.9);
         assert_eq!(weight_of(&bag, "결제"), 0.0);
@@ -1539,7 +1585,7 @@ mod tests {
         let text = format!("정산 600ms {} 결제", vec!["그리고"; 200].join(" "));
         let tokenized = TokenizedText::new(&text);
         let mut bag = Bag::default();
-        tokenized.context(&span, &span, 1.0, &mut bag);
+        tokenized.context(&span, &NumberSpans::new(&span), 1.0, &mut bag);
         let far = weight_of(&bag, "결제");
         assert!(far > 0.0 && far < 0.02, "{far}");
     }
@@ -1564,7 +1610,7 @@ mod tests {
         assert_eq!(masked.len(), 3_000);
         let (start, end) = masked[1_500];
         let mut bag = Bag::default();
-        tokenized.context(&[(start, end)], &masked, 1.0, &mut bag);
+        tokenized.context(&[(start, end)], &NumberSpans::new(&masked), 1.0, &mut bag);
         assert!(weight_of(&bag, &name(1_500)) > 0.99);
         assert!(weight_of(&bag, &name(1_400)) > 0.0);
         assert_eq!(weight_of(&bag, &name(2)), 0.0);
@@ -1583,6 +1629,33 @@ mod tests {
             let end = start + length;
             let scanned = spans.iter().any(|&(from, to)| to > start && from < end);
             proptest::prop_assert_eq!(index.overlaps(start, end), scanned);
+        }
+
+        #[test]
+        fn number_spans_find_the_others_a_scan_finds(
+            gaps in proptest::collection::vec((0usize..6, 1usize..6), 0..30),
+            overlapping in proptest::collection::vec((0usize..120, 0usize..10), 0..4),
+            except in proptest::collection::vec(0usize..34, 0..3),
+            start in 0usize..130,
+            length in 0usize..20,
+        ) {
+            // Disjoint spans as numbers of one text have, sometimes with a
+            // few overlapping ones added (the general case).
+            let mut spans = Vec::new();
+            let mut at = 0;
+            for (gap, width) in gaps {
+                spans.push((at + gap, at + gap + width));
+                at += gap + width;
+            }
+            spans.extend(overlapping.iter().map(|&(from, width)| (from, from + width)));
+            let except: Vec<(usize, usize)> =
+                except.iter().filter_map(|&index| spans.get(index).copied()).collect();
+            let numbers = NumberSpans::new(&spans);
+            let end = start + length;
+            let scanned = spans
+                .iter()
+                .any(|span| !except.contains(span) && span.1 > start && span.0 < end);
+            proptest::prop_assert_eq!(numbers.others_overlap(start, end, &except), scanned);
         }
     }
 }

@@ -21,7 +21,7 @@ use super::derive::{derive, metric_words, Cues, Operand};
 use super::draft::Site;
 use super::features::{
     clean_label, for_each_feature, for_each_word, label_column, own_months_in, own_years_in,
-    table_parts, year_feature, Bag, Dictionary, FastMap, Feature, TokenizedText,
+    table_parts, year_feature, Bag, Dictionary, FastMap, Feature, NumberSpans, TokenizedText,
 };
 use super::span;
 use super::tolerance::{compare, same_digits_other_unit, written, Comparison, Stated};
@@ -154,6 +154,8 @@ struct FactContext {
     years: Option<(i32, i32)>,
     tokenized: TokenizedText,
     masked: Vec<(usize, usize)>,
+    /// `masked`, indexed once for all the fact's numbers.
+    numbers: NumberSpans,
     extra: Bag,
     bags: Vec<Option<Bag>>,
 }
@@ -819,6 +821,13 @@ impl<'a> Index<'a> {
                 years,
                 tokenized: TokenizedText::new(&fact.text),
                 masked: fact.quantities.iter().map(|q| (q.start, q.end)).collect(),
+                numbers: NumberSpans::new(
+                    &fact
+                        .quantities
+                        .iter()
+                        .map(|q| (q.start, q.end))
+                        .collect::<Vec<_>>(),
+                ),
                 extra,
                 bags: vec![None; fact.quantities.len()],
             }
@@ -840,7 +849,7 @@ impl<'a> Index<'a> {
             if is_table {
                 context.tokenized.row_context(
                     &anchors,
-                    &context.masked,
+                    &context.numbers,
                     TABLE_TEXT_SCALE,
                     ROW_CELL_DISTANCE,
                     &mut bag,
@@ -848,7 +857,7 @@ impl<'a> Index<'a> {
             } else {
                 context
                     .tokenized
-                    .context(&anchors, &context.masked, 1.0, &mut bag);
+                    .context(&anchors, &context.numbers, 1.0, &mut bag);
             }
             if let Some(label) = &quantity.label {
                 bag.add_text(&clean_label(label), 1.0);
