@@ -416,12 +416,28 @@ fn shares(left: &HashSet<Bigram>, right: &HashSet<Bigram>) -> (f64, f64) {
 /// True when two titles name the same project by the merge rule (the
 /// same-document guard is applied by [`build_context`]).
 pub fn same_project(left: &str, right: &str) -> bool {
+    same_project_keyed(
+        left,
+        &bigrams(&title_key(left)),
+        right,
+        &bigrams(&title_key(right)),
+    )
+}
+
+/// [`same_project`] with the titles' keys (`bigrams(&title_key(title))`)
+/// made once by the caller.
+fn same_project_keyed(
+    left: &str,
+    left_bigrams: &HashSet<Bigram>,
+    right: &str,
+    right_bigrams: &HashSet<Bigram>,
+) -> bool {
     if let (Some(left_key), Some(right_key)) = (ticket_key(left), ticket_key(right)) {
         if left_key != right_key {
             return false;
         }
     }
-    let (forward, backward) = shares(&bigrams(&title_key(left)), &bigrams(&title_key(right)));
+    let (forward, backward) = shares(left_bigrams, right_bigrams);
     forward.min(backward) >= MERGE_SHARE
 }
 
@@ -519,7 +535,6 @@ fn career_topic(fact: &Fact) -> Option<&str> {
 /// Titles from one document under one topic: the unit that merging joins.
 struct Group {
     document: String,
-    topic: Option<String>,
     title: String,
     members: Vec<usize>,
 }
@@ -527,7 +542,14 @@ struct Group {
 /// A project while it is being built.
 struct Cluster {
     groups: Vec<usize>,
+    /// The documents of `groups`: a cluster takes one group per document.
+    documents: HashSet<String>,
+    /// The distinct titles of `groups`, first seen first, with each one's
+    /// key and the first group that has it: a title's many groups (one per
+    /// document) all name and match alike.
+    titles: Vec<String>,
     keys: Vec<HashSet<Bigram>>,
+    key_groups: Vec<usize>,
     own: Vec<usize>,
     /// Facts attached by a mention: position, the mention, its score.
     attached: Vec<(usize, String, f64)>,
@@ -623,54 +645,71 @@ pub fn build_context(
             ));
         }
     }
-    let is_planned = |position: usize| planned.iter().any(|(index, _)| *index == position);
+    let mut planned_at = vec![false; company_facts.len()];
+    for (position, _) in &planned {
+        if let Some(flag) = planned_at.get_mut(*position) {
+            *flag = true;
+        }
+    }
+    let is_planned = |position: usize| planned_at.get(position).copied().unwrap_or(false);
 
     // Groups: one per (document, topic, title), in order of first appearance.
     let mut groups: Vec<Group> = Vec::new();
+    // Each group's place in `groups`, by (document, topic, title): a corpus
+    // of thousands of files has thousands of groups. (The topic only tells
+    // groups apart.)
+    let mut group_at: HashMap<(&str, Option<&str>, &str), usize> = HashMap::new();
     for (position, fact) in company_facts.iter().enumerate() {
         let Some(title) = &fact.project else { continue };
         if is_planned(position) {
             continue;
         }
-        let existing = groups.iter_mut().find(|group| {
-            *group.document == *fact.source.path
-                && group.topic.as_deref() == fact.topic.as_deref()
-                && *group.title == **title
-        });
-        match existing {
+        let key = (&*fact.source.path, fact.topic.as_deref(), &**title);
+        match group_at.get(&key).and_then(|&index| groups.get_mut(index)) {
             Some(group) => group.members.push(position),
-            None => groups.push(Group {
-                document: fact.source.path.to_string(),
-                topic: fact.topic.as_deref().map(str::to_string),
-                title: title.to_string(),
-                members: vec![position],
-            }),
+            None => {
+                group_at.insert(key, groups.len());
+                groups.push(Group {
+                    document: fact.source.path.to_string(),
+                    title: title.to_string(),
+                    members: vec![position],
+                });
+            }
         }
     }
 
     // Clusters: groups merged by title, never two groups of one document.
     let mut clusters: Vec<Cluster> = Vec::new();
     for (index, group) in groups.iter().enumerate() {
+        let key = bigrams(&title_key(&group.title));
         let joins = clusters.iter().position(|cluster| {
-            cluster
-                .groups
-                .iter()
-                .all(|&other| groups[other].document != group.document)
+            !cluster.documents.contains(&group.document)
                 && cluster
-                    .groups
+                    .titles
                     .iter()
-                    .any(|&other| same_project(&groups[other].title, &group.title))
+                    .zip(&cluster.keys)
+                    .any(|(title, title_bigrams)| {
+                        same_project_keyed(title, title_bigrams, &group.title, &key)
+                    })
         });
         match joins {
             Some(found) => {
                 let cluster = &mut clusters[found];
                 cluster.groups.push(index);
-                cluster.keys.push(bigrams(&title_key(&group.title)));
+                cluster.documents.insert(group.document.clone());
+                if !cluster.titles.contains(&group.title) {
+                    cluster.titles.push(group.title.clone());
+                    cluster.keys.push(key);
+                    cluster.key_groups.push(index);
+                }
                 cluster.own.extend(&group.members);
             }
             None => clusters.push(Cluster {
                 groups: vec![index],
-                keys: vec![bigrams(&title_key(&group.title))],
+                documents: HashSet::from([group.document.clone()]),
+                titles: vec![group.title.clone()],
+                keys: vec![key],
+                key_groups: vec![index],
                 own: group.members.clone(),
                 attached: Vec::new(),
             }),
@@ -697,7 +736,7 @@ pub fn build_context(
                             best = Some((score, cluster_index));
                         }
                     } else if closest.is_none_or(|(best_score, ..)| score > best_score) {
-                        closest = Some((score, share, coverage, cluster.groups[key_index]));
+                        closest = Some((score, share, coverage, cluster.key_groups[key_index]));
                     }
                 }
             }
