@@ -25,6 +25,8 @@
 //!
 //! Each finding cites both sides (path:line).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::facts::{month_span, Fact, FactKind};
@@ -535,10 +537,25 @@ fn speaks_of(statement: &Statement, column: &Column) -> bool {
 
 fn check_tables(facts: &[Fact], tables: &[Table], found: &mut Vec<Inconsistency>) {
     let mut reported: Vec<((usize, String, InconsistencyKind, u64), usize)> = Vec::new();
+    // Each document's facts, in order, found once: every table looked
+    // through all the corpus's facts for its own document's.
+    let mut by_document: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, fact) in facts.iter().enumerate() {
+        by_document
+            .entry(&*fact.source.path)
+            .or_default()
+            .push(index);
+    }
     for (table_index, table) in tables.iter().enumerate() {
         let rows = table.rows.len();
-        for (fact_index, fact) in facts.iter().enumerate() {
-            if *fact.source.path != *table.path || table.rows.contains(&fact_index) {
+        let same_document = by_document
+            .get(table.path.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        for &fact_index in same_document {
+            let Some(fact) = facts.get(fact_index) else {
+                continue;
+            };
+            if table.rows.contains(&fact_index) {
                 continue;
             }
             let members = split_members(fact);
@@ -571,6 +588,7 @@ fn check_tables(facts: &[Fact], tables: &[Table], found: &mut Vec<Inconsistency>
                         Cue::Total => total_finding(facts, table, column, fact, quantity),
                         Cue::Average => average_finding(
                             facts,
+                            same_document,
                             table,
                             column,
                             fact,
@@ -661,8 +679,11 @@ fn total_finding(
     })
 }
 
+/// `same_document`: the facts of the table's document, in order.
+#[allow(clippy::too_many_arguments)]
 fn average_finding(
     facts: &[Fact],
+    same_document: &[usize],
     table: &Table,
     column: &Column,
     fact: &Fact,
@@ -674,10 +695,11 @@ fn average_finding(
     let sum = column_sum(facts, column);
     let mut candidates = vec![(sum, None)];
     // Stated totals of the same column in scope.
-    for (other_index, other) in facts.iter().enumerate() {
-        if *other.source.path != *table.path
-            || table.rows.contains(&other_index)
-            || !is_prefix(&other.heading_path, &table.heading_path)
+    for &other_index in same_document {
+        let Some(other) = facts.get(other_index) else {
+            continue;
+        };
+        if table.rows.contains(&other_index) || !is_prefix(&other.heading_path, &table.heading_path)
         {
             continue;
         }
@@ -779,7 +801,46 @@ fn year_before(text: &str, offset: usize) -> Option<i32> {
     None
 }
 
+/// What a comparison is checked against, gathered once for all of them:
+/// each comparison read every fact of the corpus, and the words of every
+/// count of its year again (a corpus of thousands of files took seconds).
+struct YearCounts<'f> {
+    /// Facts by company and the year their period lies in (begins and
+    /// ends), in corpus order.
+    by_year: HashMap<(&'f str, i32), Vec<usize>>,
+    /// Each fact's split members, read on first use.
+    members: HashMap<usize, Vec<usize>>,
+    /// Each count's statement, read on first use.
+    statements: HashMap<(usize, usize), Statement>,
+}
+
+impl<'f> YearCounts<'f> {
+    fn new(facts: &'f [Fact]) -> Self {
+        let mut by_year: HashMap<(&'f str, i32), Vec<usize>> = HashMap::new();
+        for (index, fact) in facts.iter().enumerate() {
+            let Some(period) = fact.period.as_ref() else {
+                continue;
+            };
+            let Some(year) = period.year() else {
+                continue;
+            };
+            if period.end.as_deref().and_then(|end| end.get(..4)) == Some(&year.to_string()[..]) {
+                by_year
+                    .entry((&*fact.company, year))
+                    .or_default()
+                    .push(index);
+            }
+        }
+        YearCounts {
+            by_year,
+            members: HashMap::new(),
+            statements: HashMap::new(),
+        }
+    }
+}
+
 fn check_comparisons(facts: &[Fact], found: &mut Vec<Inconsistency>) {
+    let mut counts = YearCounts::new(facts);
     for (fact_index, fact) in facts.iter().enumerate() {
         for (quantity_index, quantity) in fact.quantities.iter().enumerate() {
             let Some(transition) = quantity.transition else {
@@ -804,9 +865,14 @@ fn check_comparisons(facts: &[Fact], found: &mut Vec<Inconsistency>) {
                 let Some(end_quantity) = fact.quantities.get(end) else {
                     continue;
                 };
-                if let Some(finding) =
-                    compare_with_corpus(facts, fact_index, end_quantity, &subject, end_year)
-                {
+                if let Some(finding) = compare_with_corpus(
+                    facts,
+                    &mut counts,
+                    fact_index,
+                    end_quantity,
+                    &subject,
+                    end_year,
+                ) {
                     found.push(finding);
                 }
             }
@@ -838,24 +904,29 @@ fn nearest_subject(fact: &Fact, quantity: &Quantity) -> Option<String> {
 /// `subject` in `year` (and the stated parts of those totals).
 fn compare_with_corpus(
     facts: &[Fact],
+    counts: &mut YearCounts<'_>,
     fact_index: usize,
     end: &Quantity,
     subject: &str,
     year: i32,
 ) -> Option<Inconsistency> {
-    let company = &facts[fact_index].company;
+    let company: &str = &facts[fact_index].company;
     let mut statements: Vec<(usize, usize, bool)> = Vec::new();
-    for (other_index, other) in facts.iter().enumerate() {
-        if other_index == fact_index
-            || &other.company != company
-            || other.period.as_ref().and_then(|period| period.year()) != Some(year)
-            || !other.period.as_ref().is_some_and(|period| {
-                period.end.as_deref().map(|end| &end[..4]) == Some(&year.to_string()[..])
-            })
-        {
+    let YearCounts {
+        by_year,
+        members,
+        statements: read,
+    } = counts;
+    for &other_index in by_year.get(&(company, year)).map_or(&[][..], Vec::as_slice) {
+        let Some(other) = facts.get(other_index) else {
+            continue;
+        };
+        if other_index == fact_index {
             continue;
         }
-        let members = split_members(other);
+        let members = members
+            .entry(other_index)
+            .or_insert_with(|| split_members(other));
         for (quantity_index, stated) in other.quantities.iter().enumerate() {
             if Family::of(stated) != Family::Count
                 || stated.transition.is_some()
@@ -863,7 +934,9 @@ fn compare_with_corpus(
             {
                 continue;
             }
-            let statement = statement(facts, other_index, quantity_index, &members);
+            let statement = read
+                .entry((other_index, quantity_index))
+                .or_insert_with(|| statement(facts, other_index, quantity_index, members));
             if statement.mentions(subject) && statement.has_any(TOTAL_WORDS) {
                 statements.push((other_index, quantity_index, true));
                 for part in split_parts(other, quantity_index) {
