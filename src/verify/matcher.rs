@@ -817,17 +817,13 @@ impl<'a> Index<'a> {
                     }
                 }
             }
+            let masked: Vec<(usize, usize)> =
+                fact.quantities.iter().map(|q| (q.start, q.end)).collect();
             FactContext {
                 years,
                 tokenized: TokenizedText::new(&fact.text),
-                masked: fact.quantities.iter().map(|q| (q.start, q.end)).collect(),
-                numbers: NumberSpans::new(
-                    &fact
-                        .quantities
-                        .iter()
-                        .map(|q| (q.start, q.end))
-                        .collect::<Vec<_>>(),
-                ),
+                numbers: NumberSpans::new(&masked),
+                masked,
                 extra,
                 bags: vec![None; fact.quantities.len()],
             }
