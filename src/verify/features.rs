@@ -162,19 +162,26 @@ pub(crate) fn proximity(distance: f32) -> f32 {
 /// every word of it again for each one.
 const CONTEXT_WORDS: f32 = 256.0;
 
-/// Byte spans sorted by start, each with the largest end among it and the
-/// spans before: whether any span overlaps a range is one binary search
-/// instead of a walk through them all (a text may hold thousands of numbers,
-/// and each of its words is asked about them).
-struct SpanIndex {
-    starts: Vec<usize>,
+/// The byte spans of a text's numbers, indexed once for all of them: each
+/// number's context asks about every word and segment near it, and a text
+/// may hold thousands of numbers (a rebuilt index per number was most of
+/// the time there).
+pub(crate) struct NumberSpans {
+    /// Sorted.
+    spans: Vec<(usize, usize)>,
+    /// For each span, the largest end among it and the spans before it:
+    /// whether any span overlaps a range is then one binary search.
     largest_ends: Vec<usize>,
+    /// No span starts before the one before it ends (numbers found in one
+    /// text never overlap): then the spans overlapping a range lie together.
+    disjoint: bool,
 }
 
-impl SpanIndex {
-    fn new(spans: impl Iterator<Item = (usize, usize)>) -> Self {
-        let mut sorted: Vec<(usize, usize)> = spans.collect();
+impl NumberSpans {
+    pub fn new(spans: &[(usize, usize)]) -> Self {
+        let mut sorted = spans.to_vec();
         sorted.sort_unstable();
+        let disjoint = sorted.windows(2).all(|pair| pair[0].1 <= pair[1].0);
         let mut largest = 0;
         let largest_ends = sorted
             .iter()
@@ -183,9 +190,10 @@ impl SpanIndex {
                 largest
             })
             .collect();
-        SpanIndex {
-            starts: sorted.into_iter().map(|(start, _)| start).collect(),
+        NumberSpans {
+            spans: sorted,
             largest_ends,
+            disjoint,
         }
     }
 
@@ -193,43 +201,12 @@ impl SpanIndex {
     fn overlaps(&self, start: usize, end: usize) -> bool {
         // The spans starting before `end` are a prefix of the sorted list;
         // one of them reaches past `start` when the largest end does.
-        let before_end = self.starts.partition_point(|&span_start| span_start < end);
+        let before_end = self.spans.partition_point(|span| span.0 < end);
         before_end > 0
             && self
                 .largest_ends
                 .get(before_end - 1)
                 .is_some_and(|&largest| largest > start)
-    }
-}
-
-/// The byte spans of a text's numbers, indexed once for all of them: each
-/// number's context asks about every word and segment near it, and a text
-/// may hold thousands of numbers (a rebuilt index per number was most of
-/// the time there).
-pub(crate) struct NumberSpans {
-    /// Sorted.
-    spans: Vec<(usize, usize)>,
-    /// No span starts before the one before it ends (numbers found in one
-    /// text never overlap): then the spans overlapping a range lie together.
-    disjoint: bool,
-    index: SpanIndex,
-}
-
-impl NumberSpans {
-    pub fn new(spans: &[(usize, usize)]) -> Self {
-        let mut sorted = spans.to_vec();
-        sorted.sort_unstable();
-        let disjoint = sorted.windows(2).all(|pair| pair[0].1 <= pair[1].0);
-        NumberSpans {
-            index: SpanIndex::new(sorted.iter().copied()),
-            spans: sorted,
-            disjoint,
-        }
-    }
-
-    /// Whether a span overlaps `start..end`.
-    fn overlaps(&self, start: usize, end: usize) -> bool {
-        self.index.overlaps(start, end)
     }
 
     /// Whether a span that is none of `except` overlaps `start..end`.
@@ -1104,6 +1081,16 @@ struct Word {
     features: Vec<Feature>,
 }
 
+/// The words of `words` with features that overlap no masked span (the numbers).
+fn unmasked<'s>(
+    words: impl IntoIterator<Item = &'s Word> + 's,
+    masked: &'s NumberSpans,
+) -> impl Iterator<Item = &'s Word> + 's {
+    words
+        .into_iter()
+        .filter(move |word| !word.features.is_empty() && !masked.overlaps(word.start, word.end))
+}
+
 impl TokenizedText {
     pub fn new(text: &str) -> Self {
         Self::with_parentheses(text, false)
@@ -1254,7 +1241,7 @@ impl TokenizedText {
         if located.is_empty() {
             return;
         }
-        for word in self.unmasked_words(masked) {
+        for word in unmasked(&self.words, masked) {
             let own = located
                 .iter()
                 .filter(|(_, segment)| *segment == word.segment)
@@ -1273,16 +1260,6 @@ impl TokenizedText {
             .iter()
             .filter_map(|&(start, end)| self.locate(start, end))
             .collect()
-    }
-
-    /// The words with features that overlap no masked span (the numbers).
-    fn unmasked_words<'s>(
-        &'s self,
-        masked: &'s NumberSpans,
-    ) -> impl Iterator<Item = &'s Word> + 's {
-        self.words
-            .iter()
-            .filter(move |word| !word.features.is_empty() && !masked.overlaps(word.start, word.end))
     }
 
     /// The words within [`CONTEXT_WORDS`] of a located anchor, in order,
@@ -1342,11 +1319,7 @@ impl TokenizedText {
                 && crowded.get(high + 1).copied().unwrap_or(0)
                     > crowded.get(low).copied().unwrap_or(0)
         };
-        let near = self.words_near(&located);
-        let unmasked = near
-            .into_iter()
-            .filter(|word| !word.features.is_empty() && !masked.overlaps(word.start, word.end));
-        for word in unmasked {
+        for word in unmasked(self.words_near(&located), masked) {
             let distance = located
                 .iter()
                 .map(|(position, segment)| {
@@ -1618,14 +1591,14 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn span_index_agrees_with_a_scan(
+        fn number_spans_overlap_as_a_scan_finds(
             spans in proptest::collection::vec((0usize..200, 0usize..20), 0..40),
             start in 0usize..220,
             length in 0usize..20,
         ) {
             let spans: Vec<(usize, usize)> =
                 spans.into_iter().map(|(start, length)| (start, start + length)).collect();
-            let index = SpanIndex::new(spans.iter().copied());
+            let index = NumberSpans::new(&spans);
             let end = start + length;
             let scanned = spans.iter().any(|&(from, to)| to > start && from < end);
             proptest::prop_assert_eq!(index.overlaps(start, end), scanned);
