@@ -1929,14 +1929,16 @@ impl<'a> Scanner<'a> {
         quantities.reserve_exact(self.raws.len());
         // Each scan result is read where it lies, not moved out first: a
         // moved copy, read back in wider pieces than it was written in,
-        // waited for its own stores.
-        for r in self.raws.iter() {
+        // waited for its own stores. `extend` writes each quantity straight
+        // into the list; a `push` of a built one copied it there when built
+        // to unwind (the benchmark's build).
+        quantities.extend(self.raws.iter().map(|r| {
             let measure = match r.unit {
                 Some(unit) => unit,
                 None if r.product_count => TIMES,
                 None => BARE,
             };
-            quantities.push(Quantity {
+            Quantity {
                 value: r.value,
                 max: r.max,
                 measure,
@@ -1952,8 +1954,8 @@ impl<'a> Scanner<'a> {
                     ..transition
                 }),
                 label: None,
-            });
-        }
+            }
+        }));
         self.raws.clear();
     }
 }
