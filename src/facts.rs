@@ -15,7 +15,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::config::{fold_name, Profile};
 use crate::error::Warning;
-use crate::ingest::{company_headings, Block, Document, DocumentKind, SourceFile};
+use crate::ingest::{company_headings, Block, Cells, Document, DocumentKind, SourceFile};
 use crate::quantity::{extract_quantities_into, Quantity, QuantityScratch};
 
 /// The company of facts that no rule could attribute.
@@ -1020,16 +1020,22 @@ fn extract_document(
             Block::Paragraph { markup, .. } | Block::ListItem { markup, .. } => markup.take(),
             _ => None,
         };
+        // A row's text is its cells joined; where each starts is kept only
+        // when the text alone cannot tell (see `RowCells`).
+        let mut cell_starts = None;
         let (text, kind, lines) = match block {
             Block::Paragraph { text, lines, .. } => {
                 (std::mem::take(text), FactKind::Paragraph, *lines)
             }
             Block::ListItem { text, lines, .. } => (std::mem::take(text), FactKind::Bullet, *lines),
             Block::TableRow { cells, line, .. } => {
-                (cells.join(" | "), FactKind::TableRow, (*line, *line))
+                let (text, starts) = std::mem::take(cells).into_parts();
+                cell_starts = starts;
+                (text, FactKind::TableRow, (*line, *line))
             }
             Block::Heading { .. } => continue,
         };
+        let cells = || Cells::new(&text, cell_starts.as_deref()).map(|(_, cell)| cell);
 
         // Heading path, topic and project: shared while the structure holds.
         let shared = context.get_or_insert_with(|| {
@@ -1107,7 +1113,7 @@ fn extract_document(
             // A row's key, or the title an item opens with (`API 성능 최적화
             // (9월): 월간 최다 커밋`), narrows it further.
             let marker = match block {
-                Block::TableRow { cells, .. } => cells.first().map(String::as_str),
+                Block::TableRow { .. } => cells().next(),
                 _ => inline_title(&text),
             }
             .and_then(month_span)
@@ -1142,7 +1148,9 @@ fn extract_document(
         };
 
         let quantities = match block {
-            Block::TableRow { header, cells, .. } => table_quantities(header, cells, scratch),
+            Block::TableRow { header, .. } => {
+                table_quantities(header, Cells::new(&text, cell_starts.as_deref()), scratch)
+            }
             _ => {
                 let mut quantities = Vec::new();
                 extract_quantities_into(&text, &mut scratch.scan, &mut quantities);
@@ -1196,7 +1204,13 @@ fn block_text(block: &Block) -> std::borrow::Cow<'_, str> {
         Block::Heading { text, .. }
         | Block::Paragraph { text, .. }
         | Block::ListItem { text, .. } => std::borrow::Cow::Borrowed(text),
-        Block::TableRow { cells, .. } => std::borrow::Cow::Owned(cells.join(" ")),
+        Block::TableRow { cells, .. } => std::borrow::Cow::Owned(
+            cells
+                .cells()
+                .map(|(_, cell)| cell)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
     }
 }
 
@@ -1338,15 +1352,14 @@ fn fact_id(digits: &IdDigits) -> CompactString {
 
 /// Quantities of a table row, each labelled `row key · column header`, with
 /// the parts of a split cell (`35 (31+4)` under `커밋 (BE+FE)`) labelled by part.
-fn table_quantities(header: &[String], cells: &[String], scratch: &mut Scratch) -> Vec<Quantity> {
-    let row_key = cells.first().map(String::as_str).unwrap_or("");
+fn table_quantities(header: &[String], cells: Cells<'_>, scratch: &mut Scratch) -> Vec<Quantity> {
+    let row_key = cells.clone().next().map_or("", |(_, cell)| cell);
     // The cells' quantities gather in the reused row buffer, so the row's
     // list is allocated once, at its final size.
     let quantities = &mut scratch.row;
     quantities.clear();
     let label = &mut scratch.label;
-    let mut offset = 0;
-    for (column, cell) in cells.iter().enumerate() {
+    for (column, (offset, cell)) in cells.enumerate() {
         let column_name = header.get(column).map(String::as_str).unwrap_or("");
         let first = quantities.len();
         extract_quantities_into(cell, &mut scratch.scan, quantities);
@@ -1381,7 +1394,6 @@ fn table_quantities(header: &[String], cells: &[String], scratch: &mut Scratch) 
             quantity.start += offset;
             quantity.end += offset;
         }
-        offset += cell.len() + " | ".len();
     }
     // Not `collect`: a drain collected gets room for at least four.
     let mut row = Vec::with_capacity(quantities.len());

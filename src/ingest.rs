@@ -85,9 +85,132 @@ pub enum Block {
     TableRow {
         /// The table's header cells, shared by all its rows.
         header: Arc<[String]>,
-        cells: Vec<String>,
+        cells: RowCells,
         line: usize,
     },
+}
+
+/// A table row's cells held as one text, joined with ` | `: the text of the
+/// row's fact. A row costs one allocation rather than one per cell and one
+/// more for the joined text (tables were the dearest part of ingest).
+///
+/// Cells are trimmed, so no cell starts or ends with a space. A cell with a
+/// `|` of its own (an escaped `\|`, which only pulldown-cmark reads) would
+/// make the joined text ambiguous: then where each cell starts is kept too.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowCells {
+    text: String,
+    /// How many cells there are.
+    count: usize,
+    /// The byte offset of each cell in `text`, only when a cell holds a `|`.
+    starts: Option<Box<[usize]>>,
+}
+
+impl RowCells {
+    /// The cells, in order.
+    pub fn from_cells<S: AsRef<str>>(cells: &[S]) -> RowCells {
+        let mut row = RowCells::default();
+        let mut starts = Vec::with_capacity(cells.len());
+        for cell in cells {
+            starts.push(row.start_cell());
+            row.text.push_str(cell.as_ref());
+        }
+        if cells.iter().any(|cell| cell.as_ref().contains('|')) {
+            row.starts = Some(starts.into());
+        }
+        row
+    }
+
+    /// Begins a new cell, written by the caller to the end of
+    /// [`RowCells::text_mut`] (no `|` in it), and returns where it starts.
+    pub(crate) fn start_cell(&mut self) -> usize {
+        if self.count > 0 {
+            self.text.push_str(SEPARATOR);
+        }
+        self.count += 1;
+        self.text.len()
+    }
+
+    /// How many cells there are.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    pub(crate) fn text_mut(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    /// The cells joined with ` | `.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The joined text and, only when it is ambiguous, where each cell starts.
+    pub fn into_parts(self) -> (String, Option<Box<[usize]>>) {
+        // `count` is implied by the text: its cells are read again from it.
+        (self.text, self.starts)
+    }
+
+    /// The cells, each with its byte offset in [`RowCells::text`].
+    pub fn cells(&self) -> Cells<'_> {
+        let mut cells = Cells::new(&self.text, self.starts.as_deref());
+        if self.count == 0 {
+            cells.position = self.text.len() + 1;
+        }
+        cells
+    }
+}
+
+/// What joins the cells of a row in its text.
+const SEPARATOR: &str = " | ";
+
+/// The cells of a row's text, each with its byte offset (see [`RowCells`]).
+#[derive(Debug, Clone)]
+pub struct Cells<'a> {
+    text: &'a str,
+    /// Where the next cell starts; past the end when there is none.
+    position: usize,
+    starts: Option<std::slice::Iter<'a, usize>>,
+}
+
+impl<'a> Cells<'a> {
+    /// The cells of `text` as [`RowCells::into_parts`] gave it.
+    pub fn new(text: &'a str, starts: Option<&'a [usize]>) -> Cells<'a> {
+        let mut starts = starts.map(<[usize]>::iter);
+        // The first cell starts at 0 either way; its listed start is skipped.
+        if let Some(starts) = starts.as_mut() {
+            starts.next();
+        }
+        Cells {
+            text,
+            position: 0,
+            starts,
+        }
+    }
+}
+
+impl<'a> Iterator for Cells<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let start = self.position;
+        if start > self.text.len() {
+            return None;
+        }
+        let next_start = match self.starts.as_mut() {
+            Some(starts) => starts.next().copied(),
+            // No cell holds a `|`: the next one is the separator's.
+            None => memchr::memchr(b'|', &self.text.as_bytes()[start..])
+                .map(|bar| start + bar + SEPARATOR.len() - 1),
+        };
+        let end = next_start.map_or(self.text.len(), |next| next - SEPARATOR.len());
+        self.position = next_start.unwrap_or(self.text.len() + 1);
+        Some((start, self.text.get(start..end).unwrap_or("")))
+    }
 }
 
 /// Everything read from a content directory.
@@ -686,14 +809,14 @@ fn pulldown_blocks(body: &str, line_offset: usize) -> Vec<Block> {
                 row_start = range.start;
             }
             Event::End(TagEnd::TableRow) => {
-                let cells = std::mem::replace(&mut row, Vec::with_capacity(table_header.len()));
-                if cells.iter().any(|cell| !cell.is_empty()) {
+                if row.iter().any(|cell| !cell.is_empty()) {
                     blocks.push(Block::TableRow {
                         header: Arc::clone(&table_header),
-                        cells,
+                        cells: RowCells::from_cells(&row),
                         line: lines.line(row_start),
                     });
                 }
+                row.clear();
             }
             Event::Start(Tag::TableCell) => cell = Some(Gathered::for_source(&range)),
             Event::End(TagEnd::TableCell) => {
@@ -1172,6 +1295,52 @@ pub fn is_period_line(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cells_of(row: &RowCells) -> Vec<(usize, &str)> {
+        row.cells().collect()
+    }
+
+    #[test]
+    fn a_row_reads_back_its_cells_empty_ones_included() {
+        let row = RowCells::from_cells(&["1주차", "35 (31+4)", "", "결제 작업"]);
+        assert_eq!(row.text(), "1주차 | 35 (31+4) |  | 결제 작업");
+        assert_eq!(row.len(), 4);
+        let read = cells_of(&row);
+        assert_eq!(
+            read,
+            [(0, "1주차"), (10, "35 (31+4)"), (22, ""), (25, "결제 작업")]
+        );
+        for (start, cell) in read {
+            assert_eq!(&row.text()[start..start + cell.len()], cell);
+        }
+        let edges = RowCells::from_cells(&["", "a", ""]);
+        assert_eq!(cells_of(&edges), [(0, ""), (3, "a"), (7, "")]);
+        assert_eq!(cells_of(&RowCells::from_cells(&["하나"])), [(0, "하나")]);
+        assert!(cells_of(&RowCells::default()).is_empty());
+    }
+
+    #[test]
+    fn a_cell_with_a_pipe_of_its_own_keeps_the_row_readable() {
+        // pulldown-cmark reads an escaped `\|` into the cell's text.
+        let row = RowCells::from_cells(&["a | b", "c"]);
+        assert_eq!(row.text(), "a | b | c");
+        assert_eq!(cells_of(&row), [(0, "a | b"), (8, "c")]);
+        let (text, starts) = row.into_parts();
+        let again: Vec<_> = Cells::new(&text, starts.as_deref()).collect();
+        assert_eq!(again, [(0, "a | b"), (8, "c")]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cells_read_back_as_written(
+            cells in proptest::collection::vec("([a가|]([a 가|]{0,4}[a가|])?)?", 1..6)
+        ) {
+            let row = RowCells::from_cells(&cells);
+            let read: Vec<&str> = row.cells().map(|(_, cell)| cell).collect();
+            proptest::prop_assert_eq!(read, cells.iter().map(String::as_str).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(row.text(), cells.join(" | "));
+        }
+    }
 
     proptest::proptest! {
         #[test]

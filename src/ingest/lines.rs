@@ -11,7 +11,10 @@
 
 use std::sync::Arc;
 
-use super::{normalise_owned, same_plain_text, strip_list_marker, Block};
+use super::{
+    is_normalised, normalise_owned, normalise_space, same_plain_text, strip_list_marker, Block,
+    RowCells,
+};
 
 /// Whether `body` holds a byte whose meaning depends on CommonMark rules
 /// this scanner does not follow (`\r`, NUL, `\`, `` ` ``, `[`, `]`, `<`,
@@ -127,7 +130,7 @@ pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> 
             if !is_delimiter_row_of(delimiter, header.len()) {
                 return None;
             }
-            let header: Arc<[String]> = header.into();
+            let header: Arc<[String]> = header.cells().map(|(_, cell)| cell.to_string()).collect();
             while let Some((index, line)) = lines.next_if(|(_, line)| !is_blank(line)) {
                 if !line.starts_with('|') {
                     return None;
@@ -136,7 +139,7 @@ pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> 
                 if cells.len() != header.len() {
                     return None;
                 }
-                if cells.iter().any(|cell| !cell.is_empty()) {
+                if cells.cells().any(|(_, cell)| !cell.is_empty()) {
                     scanner.blocks.push(Block::TableRow {
                         header: Arc::clone(&header),
                         cells,
@@ -320,13 +323,24 @@ fn trim(text: &str) -> &str {
     }
 }
 
-/// The cells of a `| a | b |` row, each read as inline text; `None` when
-/// the row is not closed by a pipe.
-fn table_cells(line: &str) -> Option<Vec<String>> {
+/// The cells of a `| a | b |` row, each read as inline text and written
+/// into one text; `None` when the row is not closed by a pipe.
+fn table_cells(line: &str) -> Option<RowCells> {
     let inner = line.trim_end().strip_prefix('|')?.strip_suffix('|')?;
-    split_on_pipes(inner)
-        .map(|cell| Some(normalise_owned(inline(trim(cell))?.text)))
-        .collect()
+    let mut row = RowCells::default();
+    // The separators of the joined text take the place of the pipes.
+    row.text_mut().reserve(inner.len() + 2);
+    for cell in split_on_pipes(inner) {
+        let start = row.start_cell();
+        let text = row.text_mut();
+        inline_into(trim(cell), text)?;
+        if let Some(written) = text.get(start..).filter(|written| !is_normalised(written)) {
+            let normal = normalise_space(written);
+            text.truncate(start);
+            text.push_str(&normal);
+        }
+    }
+    Some(row)
 }
 
 /// `text.split('|')`, the pipes found with `memchr` (`str::split` takes
@@ -581,12 +595,21 @@ fn side(c: Option<char>) -> Option<Side> {
 /// spaces) whose only inline markup may be `**bold**` pairs and at most one
 /// run of `~`. `None` for anything else.
 fn inline(text: &str) -> Option<Inline> {
+    let mut out = String::with_capacity(text.len());
+    let all_bold = inline_into(text, &mut out)?;
+    Some(Inline {
+        text: out,
+        all_bold,
+    })
+}
+
+/// [`inline`] appended to `out`; returns whether every character outside a
+/// bold span is whitespace. On `None`, `out` may hold part of the text.
+fn inline_into(text: &str, out: &mut String) -> Option<bool> {
     let bytes = text.as_bytes();
     if memchr::memchr2(b'*', b'~', bytes).is_none() {
-        return Some(Inline {
-            text: text.to_string(),
-            all_bold: text.trim_start().is_empty(),
-        });
+        out.push_str(text);
+        return Some(text.trim_start().is_empty());
     }
     // One run of `~` cannot pair with anything; two might strike through.
     if let Some(first) = memchr::memchr(b'~', bytes) {
@@ -599,7 +622,6 @@ fn inline(text: &str) -> Option<Inline> {
             return None;
         }
     }
-    let mut out = String::with_capacity(text.len());
     let mut all_bold = true;
     let mut open = false;
     let mut from = 0;
@@ -645,10 +667,7 @@ fn inline(text: &str) -> Option<Inline> {
         all_bold = false;
     }
     out.push_str(tail);
-    Some(Inline {
-        text: out,
-        all_bold,
-    })
+    Some(all_bold)
 }
 
 /// The benchmark's corpus generator, for the test that it is all scanned.

@@ -217,7 +217,7 @@ const METRIC_HEADERS: &[&str] = &["지표", "항목", "측정", "구분", "metri
 /// header such as `지표`, so a row that names its project and its metric in
 /// two cells (`| 쇼퍼 정산 | 정산 준비 시간 | 10시간 |`) labels its numbers
 /// with both; a cell of notes (`| 주요 작업 |`) stays out of the label.
-fn row_quantities(header: &[String], cells: &[String]) -> Vec<(Quantity, usize)> {
+fn row_quantities(header: &[String], cells: &[&str]) -> Vec<(Quantity, usize)> {
     let found: Vec<Vec<Quantity>> = cells
         .iter()
         .map(|cell| {
@@ -242,7 +242,7 @@ fn row_quantities(header: &[String], cells: &[String]) -> Vec<(Quantity, usize)>
                 && quantities.is_empty()
                 && cell.chars().any(super::features::is_word_char)
         })
-        .map(|(_, (cell, _))| cell.as_str())
+        .map(|(_, (cell, _))| *cell)
         .collect();
     let row_key = row_words.join(" ");
     let mut labelled = Vec::new();
@@ -292,7 +292,7 @@ fn outside_breakdowns(cell: &str, quantity: &Quantity) -> String {
 /// pair, as `600ms → 33ms` would be. Sets their transitions.
 fn pair_row(
     header: &[String],
-    cells: &[String],
+    cells: &[&str],
     quantities: &mut [(Quantity, usize)],
 ) -> Vec<Option<Quantity>> {
     let mut partners = vec![None; quantities.len()];
@@ -472,6 +472,8 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                 cells,
                 line,
             } => {
+                let cells: Vec<&str> = cells.cells().map(|(_, cell)| cell).collect();
+                let cells = &cells[..];
                 let mut cursor = (line.saturating_sub(1), 0);
                 let mut quantities = row_quantities(header, cells);
                 let partners = pair_row(header, cells, &mut quantities);
@@ -489,7 +491,7 @@ pub(crate) fn sites(markdown: &str) -> Vec<Site> {
                     _ => None,
                 };
                 for ((quantity, cell_column), partner) in quantities.into_iter().zip(partners) {
-                    let cell = cells.get(cell_column).map_or("", String::as_str);
+                    let cell = cells.get(cell_column).copied().unwrap_or("");
                     let row_pair = if partner.is_none() {
                         row_pair.clone()
                     } else {
@@ -766,7 +768,7 @@ mod tests {
     #[test]
     fn a_row_is_labelled_by_its_key_and_a_metric_cell_not_by_notes() {
         let header = cells(&["프로젝트", "지표", "Before", "After", "변화"]);
-        let row = cells(&["쇼퍼 정산", "준비 시간", "10시간", "2시간", "80%↓"]);
+        let row = ["쇼퍼 정산", "준비 시간", "10시간", "2시간", "80%↓"];
         let labels: Vec<String> = row_quantities(&header, &row)
             .into_iter()
             .filter_map(|(quantity, _)| quantity.label.map(String::from))
@@ -775,7 +777,7 @@ mod tests {
         assert_eq!(labels[2], "쇼퍼 정산 준비 시간 · 변화");
 
         let header = cells(&["시기", "작업", "월 커밋"]);
-        let row = cells(&["9월", "API 성능 최적화", "69 (BE 45)"]);
+        let row = ["9월", "API 성능 최적화", "69 (BE 45)"];
         let labels: Vec<String> = row_quantities(&header, &row)
             .into_iter()
             .filter_map(|(quantity, _)| quantity.label.map(String::from))
@@ -786,7 +788,7 @@ mod tests {
     #[test]
     fn two_values_of_one_kind_in_two_cells_are_a_change() {
         let header = cells(&["항목", "Before", "After", "개선"]);
-        let row = cells(&["배치 시간", "2시간 30분", "40분", "약 73% 단축"]);
+        let row = ["배치 시간", "2시간 30분", "40분", "약 73% 단축"];
         let mut quantities = row_quantities(&header, &row);
         let partners = pair_row(&header, &row, &mut quantities);
         assert_eq!(
@@ -800,7 +802,7 @@ mod tests {
         assert!(partners[2].is_none());
 
         // A whole and its part in one cell are not.
-        let row = cells(&["9월", "69 (BE 45)"]);
+        let row = ["9월", "69 (BE 45)"];
         let header = cells(&["시기", "커밋"]);
         let mut quantities = row_quantities(&header, &row);
         assert!(pair_row(&header, &row, &mut quantities)
@@ -808,7 +810,7 @@ mod tests {
             .all(Option::is_none));
 
         // Nor are two metrics in two columns.
-        let row = cells(&["2025.04 ~ 2025.05", "콘텐츠 연동", "98", "40"]);
+        let row = ["2025.04 ~ 2025.05", "콘텐츠 연동", "98", "40"];
         let header = cells(&["시기", "작업", "커밋", "이슈"]);
         let mut quantities = row_quantities(&header, &row);
         assert!(pair_row(&header, &row, &mut quantities)
