@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{fold_name, load_profile, Profile};
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::facts::{extract_facts_from_sources, Fact, UNASSIGNED};
 use crate::ingest::read_sources;
-use crate::render::{render_facts_json, render_facts_table};
+use crate::render::{write_facts_json, write_facts_table};
 
 mod batch;
 mod career;
@@ -284,10 +284,31 @@ pub enum FactsFormat {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub stdout: String,
+    /// A fact listing for stdout after `stdout`, written by `main` as it is
+    /// rendered rather than held as one text (`draft facts`).
+    pub listing: Option<Listing>,
     pub warnings: Vec<String>,
     /// Informational lines for stderr (how to switch to a model, where a file went).
     pub notes: Vec<String>,
     pub exit_code: u8,
+}
+
+/// The facts `draft facts` lists, in the format asked for.
+#[derive(Debug)]
+pub struct Listing {
+    facts: Vec<Fact>,
+    warnings: Vec<Warning>,
+    format: FactsFormat,
+}
+
+impl Listing {
+    /// Writes the listing to `out` as it is rendered.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self.format {
+            FactsFormat::Table => write_facts_table(out, &self.facts),
+            FactsFormat::Json => write_facts_json(out, &self.facts, &self.warnings),
+        }
+    }
 }
 
 pub fn run(cli: Cli) -> Result<Outcome, Error> {
@@ -433,6 +454,7 @@ fn run_verify(profile: &Profile, args: &VerifyArgs, strict: bool) -> Result<Outc
             .cloned()
             .collect();
         return Ok(Outcome {
+            listing: None,
             stdout: crate::verify::explain_markdown(&markdown, &own),
             warnings,
             notes: Vec::new(),
@@ -459,6 +481,7 @@ fn run_verify(profile: &Profile, args: &VerifyArgs, strict: bool) -> Result<Outc
         .iter()
         .any(|claim| claim.status.is_problem());
     Ok(Outcome {
+        listing: None,
         stdout,
         warnings,
         notes: Vec::new(),
@@ -476,6 +499,7 @@ fn run_check(profile: &Profile, args: &CheckArgs, strict: bool) -> Result<Outcom
         ReportFormat::Json => crate::render::verification::render_check_json(&findings),
     };
     Ok(Outcome {
+        listing: None,
         stdout,
         warnings: warnings.iter().map(ToString::to_string).collect(),
         notes: Vec::new(),
@@ -489,10 +513,6 @@ fn run_facts(profile: &Profile, args: &FactsArgs, strict: bool) -> Result<Outcom
         let company = resolve_company(profile, &facts, name)?;
         facts.retain(|fact| *fact.company == *company);
     }
-    let stdout = match args.format {
-        FactsFormat::Table => render_facts_table(&facts),
-        FactsFormat::Json => render_facts_json(&facts, &warnings),
-    };
     // Listed, but flagged: `career`, `batch` and `verify` leave these out.
     let notes = facts
         .iter()
@@ -505,10 +525,14 @@ fn run_facts(profile: &Profile, args: &FactsArgs, strict: bool) -> Result<Outcom
         })
         .collect();
     Ok(Outcome {
-        stdout,
         warnings: warnings.iter().map(ToString::to_string).collect(),
+        listing: Some(Listing {
+            facts,
+            warnings,
+            format: args.format,
+        }),
         notes,
-        exit_code: 0,
+        ..Outcome::default()
     })
 }
 

@@ -19,8 +19,15 @@ fn main() -> ExitCode {
             for note in &outcome.notes {
                 eprintln!("{note}");
             }
-            let mut stdout = std::io::stdout().lock();
-            if stdout.write_all(outcome.stdout.as_bytes()).is_err() {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = stdout
+                .write_all(outcome.stdout.as_bytes())
+                .and_then(|()| match &outcome.listing {
+                    Some(listing) => listing.write_to(&mut stdout),
+                    None => Ok(()),
+                })
+                .and_then(|()| stdout.flush());
+            if written.is_err() {
                 return ExitCode::from(2);
             }
             ExitCode::from(outcome.exit_code)

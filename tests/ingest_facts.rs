@@ -391,3 +391,49 @@ fn months_in_headings_and_item_titles_narrow_a_retrospective_s_period() {
         ("2025-01-01".into(), "2025-12-31".into())
     );
 }
+
+#[test]
+fn table_listing_is_one_line_per_fact_then_the_count() {
+    // `draft facts` writes its listing as it renders it; the format is
+    // pinned here: id, company, role, `path:line` (or `line-line`), the
+    // quantities' surfaces, the text; then the count.
+    let output = Command::cargo_bin("draft")
+        .unwrap()
+        .args([
+            "facts",
+            "--content",
+            "fixtures/ingest/career",
+            "--profile",
+            "fixtures/ingest/profile.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.ends_with(" facts\n"), "{stdout}");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn table_listing_gives_a_wrapped_fact_its_line_range() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(
+        directory.path().join("wrapped.md"),
+        "---\ntitle: 회고\n---\n\n첫 줄에 3개\n둘째 줄에 5건\n",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("draft")
+        .unwrap()
+        .arg("facts")
+        .arg("--content")
+        .arg(directory.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("wrapped.md:5-6  [3개, 5건]  첫 줄에 3개 둘째 줄에 5건\n"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("\n1 facts\n"), "{stdout}");
+}

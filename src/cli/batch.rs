@@ -716,6 +716,7 @@ pub(crate) fn run_batch(
         0
     };
     Ok(Outcome {
+        listing: None,
         stdout,
         warnings,
         notes,
@@ -920,6 +921,7 @@ pub(crate) fn run_diff(profile: &Profile, args: &DiffArgs, strict: bool) -> Resu
         use_color(args.color),
     );
     Ok(Outcome {
+        listing: None,
         stdout,
         warnings,
         notes,

@@ -254,6 +254,7 @@ pub(crate) fn run_career(
             )
         });
         return Ok(Outcome {
+            listing: None,
             stdout: render_dry_run(&context, &calls, endpoint.as_deref()),
             warnings: warnings.iter().map(ToString::to_string).collect(),
             notes,
@@ -377,6 +378,7 @@ pub(crate) fn run_career(
         0
     };
     Ok(Outcome {
+        listing: None,
         stdout,
         warnings: warnings.iter().map(ToString::to_string).collect(),
         notes,
@@ -393,6 +395,7 @@ pub(crate) fn run_logs(args: &LogsArgs) -> Result<Outcome, Error> {
     };
     if !path.exists() {
         return Ok(Outcome {
+            listing: None,
             stdout: format!("no model calls logged yet ({})\n", path.display()),
             ..Outcome::default()
         });
