@@ -92,7 +92,8 @@ pub enum Block {
 
 /// A table row's cells held as one text, joined with ` | `: the text of the
 /// row's fact. A row costs one allocation rather than one per cell and one
-/// more for the joined text (tables were the dearest part of ingest).
+/// more for the joined text (line for line, tables were the dearest part of
+/// ingest).
 ///
 /// Cells are trimmed, so no cell starts or ends with a space. A cell with a
 /// `|` of its own (an escaped `\|`, which only pulldown-cmark reads) would
@@ -207,7 +208,7 @@ impl<'a> Iterator for Cells<'a> {
             None => memchr::memchr(b'|', &self.text.as_bytes()[start..])
                 .map(|bar| start + bar + SEPARATOR.len() - 1),
         };
-        let end = next_start.map_or(self.text.len(), |next| next - SEPARATOR.len());
+        let end = next_start.map_or(self.text.len(), |next| next.saturating_sub(SEPARATOR.len()));
         self.position = next_start.unwrap_or(self.text.len() + 1);
         Some((start, self.text.get(start..end).unwrap_or("")))
     }
