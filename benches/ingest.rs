@@ -164,18 +164,7 @@ pub fn main() {
 
     // Read once so both measurements see the same page cache.
     let texts = read_all(directory.path());
-    // The same texts as `draft` holds them before parsing (see `load_facts`).
-    let sources: Vec<draft::ingest::SourceFile> = texts
-        .iter()
-        .enumerate()
-        .map(|(index, text)| {
-            draft::ingest::SourceFile::from_text(
-                text.clone(),
-                format!("{index}.md"),
-                format!("{index}.md"),
-            )
-        })
-        .collect();
+    let sources = sources_of(&texts);
 
     let mut best_bare = f64::MAX;
     let mut best_ingest = f64::MAX;
@@ -362,17 +351,7 @@ fn seeds_line(profile: &draft::config::Profile) {
     let texts: Vec<String> = (0..SEED_COPIES)
         .flat_map(|_| seeds.iter().cloned())
         .collect();
-    let sources: Vec<draft::ingest::SourceFile> = texts
-        .iter()
-        .enumerate()
-        .map(|(index, text)| {
-            draft::ingest::SourceFile::from_text(
-                text.clone(),
-                format!("{index}.md"),
-                format!("{index}.md"),
-            )
-        })
-        .collect();
+    let sources = sources_of(&texts);
     let mut best_bare = f64::MAX;
     let mut best_memory = f64::MAX;
     for _ in 0..ROUNDS {
@@ -444,6 +423,22 @@ fn measure_parts(facts: &[draft::facts::Fact]) -> (f64, f64, f64) {
     std::hint::black_box(mixed);
 
     (copying, quantities, hashing)
+}
+
+/// The same texts as `draft` holds them before parsing (see `load_facts`),
+/// each under a made-up path.
+fn sources_of(texts: &[String]) -> Vec<draft::ingest::SourceFile> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            draft::ingest::SourceFile::from_text(
+                text.clone(),
+                format!("{index}.md"),
+                format!("{index}.md"),
+            )
+        })
+        .collect()
 }
 
 /// Every pulldown-cmark event of every text, on this thread: the baseline.
