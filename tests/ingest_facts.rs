@@ -13,6 +13,19 @@ fn profile() -> Profile {
     load_profile(Some(Path::new("fixtures/ingest/profile.toml"))).unwrap()
 }
 
+/// Runs the `draft` binary with `args` and returns what it printed.
+fn run_draft<I, S>(args: I) -> std::process::Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::cargo_bin("draft")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// A compact, reviewable listing of facts for snapshots.
 fn listing(facts: &[Fact]) -> String {
     let mut out = String::new();
@@ -168,17 +181,13 @@ fn broken_files_warn_with_path_and_line_and_the_rest_is_read() {
 
 #[test]
 fn cli_warns_on_stderr_and_strict_exits_2() {
-    let output = Command::cargo_bin("draft")
-        .unwrap()
-        .args([
-            "facts",
-            "--content",
-            "fixtures/ingest/broken",
-            "--profile",
-            "fixtures/ingest/profile.toml",
-        ])
-        .output()
-        .unwrap();
+    let output = run_draft([
+        "facts",
+        "--content",
+        "fixtures/ingest/broken",
+        "--profile",
+        "fixtures/ingest/profile.toml",
+    ]);
     assert_eq!(output.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -187,18 +196,14 @@ fn cli_warns_on_stderr_and_strict_exits_2() {
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("정상 파일 10개"));
 
-    let output = Command::cargo_bin("draft")
-        .unwrap()
-        .args([
-            "--strict",
-            "facts",
-            "--content",
-            "fixtures/ingest/broken",
-            "--profile",
-            "fixtures/ingest/profile.toml",
-        ])
-        .output()
-        .unwrap();
+    let output = run_draft([
+        "--strict",
+        "facts",
+        "--content",
+        "fixtures/ingest/broken",
+        "--profile",
+        "fixtures/ingest/profile.toml",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.starts_with("error: "), "{stderr}");
@@ -208,27 +213,19 @@ fn cli_warns_on_stderr_and_strict_exits_2() {
 
 #[test]
 fn cli_missing_content_and_unknown_company_are_clear_errors() {
-    let output = Command::cargo_bin("draft")
-        .unwrap()
-        .args(["facts", "--content", "fixtures/does-not-exist"])
-        .output()
-        .unwrap();
+    let output = run_draft(["facts", "--content", "fixtures/does-not-exist"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("fixtures/does-not-exist"));
 
-    let output = Command::cargo_bin("draft")
-        .unwrap()
-        .args([
-            "facts",
-            "--content",
-            "fixtures/ingest/career",
-            "--profile",
-            "fixtures/ingest/profile.toml",
-            "--company",
-            "테스트상싸",
-        ])
-        .output()
-        .unwrap();
+    let output = run_draft([
+        "facts",
+        "--content",
+        "fixtures/ingest/career",
+        "--profile",
+        "fixtures/ingest/profile.toml",
+        "--company",
+        "테스트상싸",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("did you mean `테스트상사`"), "{stderr}");
@@ -236,21 +233,17 @@ fn cli_missing_content_and_unknown_company_are_clear_errors() {
 
 #[test]
 fn json_output_is_the_documented_shape() {
-    let output = Command::cargo_bin("draft")
-        .unwrap()
-        .args([
-            "facts",
-            "--content",
-            "fixtures/ingest/career",
-            "--profile",
-            "fixtures/ingest/profile.toml",
-            "--company",
-            "Test Co",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let output = run_draft([
+        "facts",
+        "--content",
+        "fixtures/ingest/career",
+        "--profile",
+        "fixtures/ingest/profile.toml",
+        "--company",
+        "Test Co",
+        "--format",
+        "json",
+    ]);
     assert_eq!(output.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["version"], 1);
@@ -397,17 +390,13 @@ fn table_listing_is_one_line_per_fact_then_the_count() {
     // `draft facts` writes its listing as it renders it; the format is
     // pinned here: id, company, role, `path:line` (or `line-line`), the
     // quantities' surfaces, the text; then the count.
-    let output = Command::cargo_bin("draft")
-        .unwrap()
-        .args([
-            "facts",
-            "--content",
-            "fixtures/ingest/career",
-            "--profile",
-            "fixtures/ingest/profile.toml",
-        ])
-        .output()
-        .unwrap();
+    let output = run_draft([
+        "facts",
+        "--content",
+        "fixtures/ingest/career",
+        "--profile",
+        "fixtures/ingest/profile.toml",
+    ]);
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.ends_with(" facts\n"), "{stdout}");
@@ -422,13 +411,11 @@ fn table_listing_gives_a_wrapped_fact_its_line_range() {
         "---\ntitle: 회고\n---\n\n첫 줄에 3개\n둘째 줄에 5건\n",
     )
     .unwrap();
-    let output = Command::cargo_bin("draft")
-        .unwrap()
-        .arg("facts")
-        .arg("--content")
-        .arg(directory.path())
-        .output()
-        .unwrap();
+    let output = run_draft([
+        "facts".as_ref(),
+        "--content".as_ref(),
+        directory.path().as_os_str(),
+    ]);
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
