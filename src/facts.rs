@@ -1035,7 +1035,7 @@ fn extract_document(
             }
             Block::Heading { .. } => continue,
         };
-        let cells = || Cells::new(&text, cell_starts.as_deref()).map(|(_, cell)| cell);
+        let cells = || Cells::new(&text, cell_starts.as_deref());
 
         // Heading path, topic and project: shared while the structure holds.
         let shared = context.get_or_insert_with(|| {
@@ -1113,7 +1113,7 @@ fn extract_document(
             // A row's key, or the title an item opens with (`API 성능 최적화
             // (9월): 월간 최다 커밋`), narrows it further.
             let marker = match block {
-                Block::TableRow { .. } => cells().next(),
+                Block::TableRow { .. } => cells().next().map(|(_, cell)| cell),
                 _ => inline_title(&text),
             }
             .and_then(month_span)
@@ -1148,9 +1148,7 @@ fn extract_document(
         };
 
         let quantities = match block {
-            Block::TableRow { header, .. } => {
-                table_quantities(header, Cells::new(&text, cell_starts.as_deref()), scratch)
-            }
+            Block::TableRow { header, .. } => table_quantities(header, cells(), scratch),
             _ => {
                 let mut quantities = Vec::new();
                 extract_quantities_into(&text, &mut scratch.scan, &mut quantities);
