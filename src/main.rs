@@ -27,10 +27,18 @@ fn main() -> ExitCode {
                     None => Ok(()),
                 })
                 .and_then(|()| stdout.flush());
-            if written.is_err() {
-                return ExitCode::from(2);
+            match written {
+                Ok(()) => ExitCode::from(outcome.exit_code),
+                // The reader stopped reading (`draft facts | head`): what
+                // it asked for was written, and there is no one to tell.
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                    ExitCode::from(outcome.exit_code)
+                }
+                Err(error) => {
+                    eprintln!("error: cannot write to stdout: {error}");
+                    ExitCode::from(2)
+                }
             }
-            ExitCode::from(outcome.exit_code)
         }
         Err(error) => {
             eprintln!("error: {:#}", anyhow::Error::from(error));

@@ -2,7 +2,8 @@
 //! a missing or empty content directory, an unknown company (the closest
 //! name suggested), a draft.toml that does not parse (path, line, column)
 //! and a prompt template naming a variable the code does not provide
-//! (template and variable named).
+//! (template and variable named); a stdout that cannot be written (a full
+//! disk) is reported too, while a reader that stops early is no error.
 
 use std::path::Path;
 
@@ -177,4 +178,49 @@ fn template_with_a_missing_variable_names_template_and_variable() {
         prompts,
     ]);
     assert_one_error(&run, &["draft.hbs"]);
+}
+
+#[test]
+fn a_reader_that_stops_early_is_no_error_and_a_full_disk_is_one() {
+    use std::io::Read;
+    use std::process::{Command as Process, Stdio};
+
+    // `draft facts | head -c 100`: the listing (about 430 KB of JSON) outruns
+    // the pipe, the reader goes away, and `draft` stops quietly.
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("draft"))
+        .args(["facts", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut start = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut start).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&start).starts_with("{\n  \"version\": 1"));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // Any other failure to write is reported, and exits 2.
+    if Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = Process::new(assert_cmd::cargo::cargo_bin("draft"))
+            .args(["facts", "--format", "json"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with("error: cannot write to stdout: "),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
 }
