@@ -756,7 +756,7 @@ mod tests {
                 line_end: 1,
             },
             parent: None,
-            quantities: extract_quantities(text),
+            quantities: extract_quantities(text).into(),
             task: None,
         };
         normalise_sentence(&fact)

@@ -404,8 +404,23 @@ pub fn month_span(text: &str) -> Option<(u32, u32)> {
 pub struct Provenance {
     /// Shared by every fact of one document.
     pub path: Arc<str>,
-    pub line_start: usize,
-    pub line_end: usize,
+    /// 32 bits, like the quantities' partner indexes: a fact is written once
+    /// to fresh memory, and every byte of it costs time (see `Quantity`).
+    pub line_start: u32,
+    pub line_end: u32,
+}
+
+impl Provenance {
+    /// The first line, as an index type.
+    pub fn first_line(&self) -> usize {
+        usize::try_from(self.line_start).unwrap_or(usize::MAX)
+    }
+}
+
+/// A line number in 32 bits; a file of more than 4 billion lines (which
+/// cannot be read into memory anyway) saturates it.
+fn line_number(line: usize) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
 }
 
 /// One atomic statement from the sources.
@@ -416,7 +431,7 @@ pub struct Fact {
     pub text: String,
     /// The text with the user's inline Markdown (`**전북 은행**&**쿠콘**과 …`),
     /// when it has any; drafts reuse it so polished emphasis survives.
-    pub markup: Option<String>,
+    pub markup: Option<Box<str>>,
     pub kind: FactKind,
     pub role: Role,
     /// The label that decided the role (`결과`, `배경과 상황`, `원인`), if any.
@@ -432,7 +447,7 @@ pub struct Fact {
     pub source: Provenance,
     /// The fact id of the enclosing bullet, for nested bullets.
     pub parent: Option<CompactString>,
-    pub quantities: Vec<Quantity>,
+    pub quantities: Box<[Quantity]>,
     /// Only for task-list items (`- [ ]`, `- [x]`); absent from the JSON otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<Task>,
@@ -1170,7 +1185,7 @@ fn extract_document(
         facts.push(Fact {
             id,
             text,
-            markup,
+            markup: markup.map(String::into_boxed_str),
             kind,
             role,
             label,
@@ -1181,11 +1196,11 @@ fn extract_document(
             period,
             source: Provenance {
                 path: Arc::clone(&path),
-                line_start: lines.0,
-                line_end: lines.1,
+                line_start: line_number(lines.0),
+                line_end: line_number(lines.1),
             },
             parent,
-            quantities,
+            quantities: quantities.into_boxed_slice(),
             task: match block {
                 Block::ListItem {
                     task: Some(checked),
@@ -1578,6 +1593,18 @@ mod tests {
         odd.extend([1, 2, 3]);
         super::reserve_for(&mut odd, 3, 0, usize::MAX);
         assert!(odd.capacity() >= 6);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_fact_stays_small() {
+        assert_eq!(std::mem::size_of::<Fact>(), 232);
+    }
+
+    #[test]
+    fn line_numbers_saturate_at_32_bits() {
+        assert_eq!(super::line_number(7), 7);
+        assert_eq!(super::line_number(usize::MAX), u32::MAX);
     }
 
     #[test]

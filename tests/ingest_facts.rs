@@ -80,7 +80,7 @@ fn listing(facts: &[Fact]) -> String {
                     .unwrap_or_default(),
                 quantity
                     .transition
-                    .map(|t| format!(" {:?}->{}", t.role, t.partner))
+                    .map(|t| format!(" {:?}->{}", t.role, t.partner()))
                     .unwrap_or_default(),
                 quantity
                     .label

@@ -41,7 +41,7 @@ fn check_quantities(text: &str) {
             "{text:?}"
         );
         if let Some(transition) = &quantity.transition {
-            assert!(transition.partner < quantities.len(), "{text:?}");
+            assert!(transition.partner() < quantities.len(), "{text:?}");
         }
     }
 }
@@ -67,7 +67,7 @@ fn check_document(text: &str) {
         assert!(
             1 <= source.line_start
                 && source.line_start <= source.line_end
-                && source.line_end <= lines,
+                && u64::from(source.line_end) <= lines as u64,
             "lines {}..{} outside 1..={lines} in {text:?}",
             source.line_start,
             source.line_end

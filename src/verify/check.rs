@@ -487,7 +487,7 @@ fn table_source(facts: &[Fact], table: &Table, column: &Column, computed: &str) 
     let last = &facts[table.rows[table.rows.len() - 1]];
     SourceRef {
         path: table.path.clone(),
-        line: first.source.line_start,
+        line: first.source.first_line(),
         text: format!(
             "table rows {}-{}, column `{}`: {computed}",
             first.source.line_start, last.source.line_end, column.name
@@ -860,7 +860,7 @@ fn check_comparisons(facts: &[Fact], found: &mut Vec<Inconsistency>) {
             let Some(subject) = nearest_subject(fact, quantity) else {
                 continue;
             };
-            let ends = [(quantity_index, year), (transition.partner, own_year)];
+            let ends = [(quantity_index, year), (transition.partner(), own_year)];
             for (end, end_year) in ends {
                 let Some(end_quantity) = fact.quantities.get(end) else {
                     continue;

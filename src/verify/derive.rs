@@ -218,7 +218,7 @@ fn is_transition(a: &Operand<'_>, b: &Operand<'_>) -> bool {
     a.fact == b.fact
         && a.quantity
             .transition
-            .is_some_and(|t| t.role == TransitionRole::From && t.partner == b.index)
+            .is_some_and(|t| t.role == TransitionRole::From && t.partner() == b.index)
 }
 
 /// Two values of one row are in the same column (`커밋 (BE+FE)`), or not

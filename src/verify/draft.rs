@@ -347,14 +347,8 @@ fn pair_row(
         if !before_after(columns[0]) && !before_after(columns[1]) && !states_change(columns) {
             continue;
         }
-        quantities[from].0.transition = Some(Transition {
-            role: TransitionRole::From,
-            partner: to,
-        });
-        quantities[to].0.transition = Some(Transition {
-            role: TransitionRole::To,
-            partner: from,
-        });
+        quantities[from].0.transition = Some(Transition::new(TransitionRole::From, to));
+        quantities[to].0.transition = Some(Transition::new(TransitionRole::To, from));
         partners[from] = Some(quantities[to].0.clone());
         partners[to] = Some(quantities[from].0.clone());
     }
@@ -367,7 +361,7 @@ pub(crate) fn anchors(spans: &[(usize, usize)], quantity: &Quantity) -> Vec<(usi
     let mut anchors = vec![(quantity.start, quantity.end)];
     if let Some(partner) = quantity
         .transition
-        .and_then(|transition| spans.get(transition.partner))
+        .and_then(|transition| spans.get(transition.partner()))
     {
         anchors.push(*partner);
     }
@@ -603,7 +597,7 @@ fn add_text_sites(
         }
         let partner = quantity
             .transition
-            .and_then(|transition| all_quantities.get(transition.partner))
+            .and_then(|transition| all_quantities.get(transition.partner()))
             .cloned();
         let sentence = Arc::clone(&sentences[position]);
         let level = is_level(text.get(quantity.end..).unwrap_or(""));
@@ -698,16 +692,16 @@ fn followed_pair(
     (0..position).rev().find_map(|to| {
         let end = &quantities[to];
         let transition = end.transition?;
-        if transition.role != TransitionRole::To || transition.partner >= to {
+        if transition.role != TransitionRole::To || transition.partner() >= to {
             return None;
         }
         // The pair must lie in the number's own sentence.
         if sentence_ids.get(to) != Some(own) {
             return None;
         }
-        let from = &quantities[transition.partner];
+        let from = &quantities[transition.partner()];
         Some([
-            ((*site_of.get(transition.partner)?)?, from.clone()),
+            ((*site_of.get(transition.partner())?)?, from.clone()),
             ((*site_of.get(to)?)?, end.clone()),
         ])
     })

@@ -991,7 +991,7 @@ impl Index<'_> {
                 // other value of the claim's kind in the same fact (`2시간 30분
                 // 걸리던 것을 40분으로`), preferring one the claim admits.
                 let other = match stated_partner.transition {
-                    Some(transition) if transition.role != role => Some(transition.partner),
+                    Some(transition) if transition.role != role => Some(transition.partner()),
                     Some(_) => None,
                     None => {
                         let others: Vec<usize> = fact
@@ -2009,7 +2009,7 @@ fn reversed_change(facts: &[Fact], supporter: Scored, site: &Site) -> Option<Str
     if transition.role == claim_role {
         return None;
     }
-    let stated_partner = fact.quantities.get(transition.partner)?;
+    let stated_partner = fact.quantities.get(transition.partner())?;
     if Family::of(partner) != Family::of(stated_partner)
         || compare(partner, Stated::of(stated_partner)) != Comparison::Admitted
     {
@@ -2164,7 +2164,7 @@ fn other_subject_changes(index: &mut Index<'_>, claim: usize, fact_index: u32) -
         .enumerate()
         .filter_map(|(start, quantity)| {
             let transition = quantity.transition?;
-            (transition.role == TransitionRole::From).then_some((start, transition.partner))
+            (transition.role == TransitionRole::From).then_some((start, transition.partner()))
         })
         .collect();
     if changes.len() < 2 {

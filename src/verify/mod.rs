@@ -108,7 +108,7 @@ impl SourceRef {
     pub fn of(fact: &Fact) -> SourceRef {
         SourceRef {
             path: fact.source.path.to_string(),
-            line: fact.source.line_start,
+            line: fact.source.first_line(),
             text: fact.text.clone(),
             fact_id: fact.id.to_string(),
         }
