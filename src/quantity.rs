@@ -120,9 +120,10 @@ pub const FRACTION_UNIT: &str = "분의";
 /// spelling, dimension and base, and the value in the base unit, are read
 /// through methods (and written to JSON as fields): derived, not stored.
 /// The rare product name is boxed and a change's partner index is 32 bits:
-/// a quantity is 128 bytes (it was 192). Every quantity of every fact is
-/// written once to fresh memory, so its size is time: in the ingest
-/// benchmark, 64 bytes more per quantity cost about 5%, 16 fewer saved 3%.
+/// a quantity is 128 bytes. Every quantity of every fact is written once to
+/// memory the cache does not hold, so its size is time: 64 bytes more per
+/// quantity cost the ingest pipeline about 5%; 16 fewer (with 24 fewer per
+/// fact) saved about 3%.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
     /// The value in the written unit (`2시간 30분` → 150 with unit `분`;
