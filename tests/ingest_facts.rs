@@ -26,6 +26,14 @@ where
         .unwrap()
 }
 
+/// `draft facts --content CONTENT --profile <the fixtures' profile> MORE…`.
+fn run_facts(content: &str, more: &[&str]) -> std::process::Output {
+    let mut args = vec!["facts", "--content", content];
+    args.extend(["--profile", "fixtures/ingest/profile.toml"]);
+    args.extend(more);
+    run_draft(args)
+}
+
 /// A compact, reviewable listing of facts for snapshots.
 fn listing(facts: &[Fact]) -> String {
     let mut out = String::new();
@@ -181,13 +189,7 @@ fn broken_files_warn_with_path_and_line_and_the_rest_is_read() {
 
 #[test]
 fn cli_warns_on_stderr_and_strict_exits_2() {
-    let output = run_draft([
-        "facts",
-        "--content",
-        "fixtures/ingest/broken",
-        "--profile",
-        "fixtures/ingest/profile.toml",
-    ]);
+    let output = run_facts("fixtures/ingest/broken", &[]);
     assert_eq!(output.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -217,15 +219,7 @@ fn cli_missing_content_and_unknown_company_are_clear_errors() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("fixtures/does-not-exist"));
 
-    let output = run_draft([
-        "facts",
-        "--content",
-        "fixtures/ingest/career",
-        "--profile",
-        "fixtures/ingest/profile.toml",
-        "--company",
-        "테스트상싸",
-    ]);
+    let output = run_facts("fixtures/ingest/career", &["--company", "테스트상싸"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("did you mean `테스트상사`"), "{stderr}");
@@ -233,17 +227,10 @@ fn cli_missing_content_and_unknown_company_are_clear_errors() {
 
 #[test]
 fn json_output_is_the_documented_shape() {
-    let output = run_draft([
-        "facts",
-        "--content",
+    let output = run_facts(
         "fixtures/ingest/career",
-        "--profile",
-        "fixtures/ingest/profile.toml",
-        "--company",
-        "Test Co",
-        "--format",
-        "json",
-    ]);
+        &["--company", "Test Co", "--format", "json"],
+    );
     assert_eq!(output.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["version"], 1);
@@ -390,13 +377,7 @@ fn table_listing_is_one_line_per_fact_then_the_count() {
     // `draft facts` writes its listing as it renders it; the format is
     // pinned here: id, company, role, `path:line` (or `line-line`), the
     // quantities' surfaces, the text; then the count.
-    let output = run_draft([
-        "facts",
-        "--content",
-        "fixtures/ingest/career",
-        "--profile",
-        "fixtures/ingest/profile.toml",
-    ]);
+    let output = run_facts("fixtures/ingest/career", &[]);
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.ends_with(" facts\n"), "{stdout}");
