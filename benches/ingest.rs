@@ -38,25 +38,25 @@ static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 static ALLOCATED_BYTES: AtomicUsize = AtomicUsize::new(0);
 static FREED_BYTES: AtomicUsize = AtomicUsize::new(0);
 
-// SAFETY: every call is passed on unchanged to mimalloc, which upholds the
+// SAFETY: every call is passed on unchanged to `draft`'s allocator, which upholds the
 // `GlobalAlloc` contract; the counters touch no allocated memory.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count(layout.size());
         // SAFETY: the caller's guarantees for `layout` are passed on.
-        unsafe { mimalloc::MiMalloc.alloc(layout) }
+        unsafe { draft::allocator::Allocator.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         count(layout.size());
         // SAFETY: as for `alloc`.
-        unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+        unsafe { draft::allocator::Allocator.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
         free(layout.size());
         // SAFETY: `pointer` came from this allocator with `layout`.
-        unsafe { mimalloc::MiMalloc.dealloc(pointer, layout) }
+        unsafe { draft::allocator::Allocator.dealloc(pointer, layout) }
     }
 
     unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, size: usize) -> *mut u8 {
@@ -64,7 +64,7 @@ unsafe impl GlobalAlloc for Counting {
         count(size);
         free(layout.size());
         // SAFETY: as for `dealloc`, and `size` is the caller's.
-        unsafe { mimalloc::MiMalloc.realloc(pointer, layout, size) }
+        unsafe { draft::allocator::Allocator.realloc(pointer, layout, size) }
     }
 }
 

@@ -7,6 +7,7 @@
 //! → `prompt` (context → messages) → `llm` (messages → model reply)
 //! → `verify` (draft → findings) → `render` (draft → Markdown / JSON / diff).
 
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod context;

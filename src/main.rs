@@ -7,7 +7,7 @@ use clap::Parser;
 
 // Ingest allocates many small strings per fact; mimalloc halves that cost.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: draft::allocator::Allocator = draft::allocator::Allocator;
 
 fn main() -> ExitCode {
     let cli = draft::cli::Cli::parse();
