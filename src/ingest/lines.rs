@@ -18,22 +18,40 @@ use super::{
     RowCells,
 };
 
-/// Whether `body` holds a byte whose meaning depends on CommonMark rules
-/// this scanner does not follow (`\r`, NUL, `\`, `` ` ``, `<`, `_`), an
-/// `&` that may start an entity (one before a letter, digit or `#`), or
-/// a `]:` that may end a link reference definition (without one, a
-/// bracket is a link only as `[text](destination)`, which table cells
-/// read): anywhere in the body, one sends the file to pulldown-cmark.
-/// Vectorised searches, not a byte-by-byte walk.
-fn has_unhandled_byte(body: &[u8]) -> bool {
-    memchr::memchr3(b'\r', b'\0', b'\\', body).is_some()
+/// Whether the scanner may read `body`, and whether it holds a `[`:
+/// `None` when it holds a byte whose meaning depends on CommonMark rules
+/// the scanner does not follow (`\r`, NUL, `\`, `` ` ``, `<`, `_`), an `&`
+/// that may start an entity (one before a letter, digit or `#`), or a `]:`
+/// that may end a link reference definition (without one, a bracket is a
+/// link only as `[text](destination)`, which table cells read). Anywhere in
+/// the body, one sends the file to pulldown-cmark. Vectorised searches, not
+/// a byte-by-byte walk.
+fn readable_bytes(body: &[u8]) -> Option<Brackets> {
+    if memchr::memchr3(b'\r', b'\0', b'\\', body).is_some()
         || memchr::memchr3(b'`', b'<', b'_', body).is_some()
-        || memchr::memchr_iter(b'&', body).any(|at| {
-            body.get(at + 1)
-                .is_some_and(|&next| next.is_ascii_alphanumeric() || next == b'#')
-        })
-        || (memchr::memchr(b']', body).is_some() && memchr::memmem::find(body, b"]:").is_some())
+    {
+        return None;
+    }
+    let mut brackets = false;
+    for at in memchr::memchr2_iter(b'&', b'[', body) {
+        if body[at] == b'[' {
+            brackets = true;
+        } else if body
+            .get(at + 1)
+            .is_some_and(|&next| next.is_ascii_alphanumeric() || next == b'#')
+        {
+            return None;
+        }
+    }
+    if brackets && memchr::memmem::find(body, b"]:").is_some() {
+        return None;
+    }
+    Some(Brackets(brackets))
 }
+
+/// Whether a body holds a `[`: without one, no text is searched for it.
+#[derive(Clone, Copy)]
+struct Brackets(bool);
 
 /// The lines of `body` as `body.split('\n')` gives them, found with a
 /// vectorised search.
@@ -66,9 +84,10 @@ impl<'a> Iterator for Lines<'a> {
 /// leaves to pulldown-cmark. `line_offset` is the number of lines before
 /// the body (the front matter).
 pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> {
-    if body.starts_with('\u{feff}') || has_unhandled_byte(body.as_bytes()) {
+    if body.starts_with('\u{feff}') {
         return None;
     }
+    let Brackets(brackets) = readable_bytes(body.as_bytes())?;
     let mut scanner = Scanner {
         // A line makes at most one block: room for one per line spares
         // the copies of a growing list (counting lines is a vector search).
@@ -77,6 +96,7 @@ pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> 
         paragraph: None,
         after_blank: true,
         after_text: false,
+        brackets,
     };
     let mut lines = Lines {
         body,
@@ -127,6 +147,9 @@ pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> 
                 }
                 scanner.end_paragraph()?;
                 scanner.close_items(0)?;
+                if scanner.brackets && content.contains('[') {
+                    return None;
+                }
                 let text = normalise_owned(inline(content)?.text);
                 if text.is_empty() {
                     return None;
@@ -149,7 +172,7 @@ pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> 
                 return None;
             }
             scanner.close_items(0)?;
-            let header = table_cells(rest)?;
+            let header = table_cells(rest, scanner.brackets)?;
             let delimiter = lines.next().map(|(_, line)| line)?;
             if !is_delimiter_row_of(delimiter, header.len()) {
                 return None;
@@ -159,7 +182,7 @@ pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> 
                 if !line.starts_with('|') {
                     return None;
                 }
-                let cells = table_cells(line)?;
+                let cells = table_cells(line, scanner.brackets)?;
                 if cells.len() != header.len() {
                     return None;
                 }
@@ -238,17 +261,16 @@ fn indentation(line: &str) -> Option<Indentation> {
 }
 
 /// A line (without its indentation) that opens a block this scanner does
-/// not read: a quote, a fence, a rule or setext underline, an HTML block.
+/// not read: a quote, a fence, a setext underline, an HTML block. (A rule
+/// is read only where [`scan_blocks`] says; the caller checks for one
+/// first.)
 fn opens_unhandled_block(rest: &str) -> bool {
     if rest.starts_with(['>', '~', '=', '<']) {
         return true;
     }
     let trimmed = rest.trim_end_matches([' ', '\t']);
     // `--` under text is a setext underline.
-    if !trimmed.is_empty() && trimmed.bytes().all(|byte| byte == b'-') {
-        return true;
-    }
-    is_rule(rest)
+    !trimmed.is_empty() && trimmed.bytes().all(|byte| byte == b'-')
 }
 
 /// `---`, `***`, `- - -`: a thematic break (a line without indentation).
@@ -353,7 +375,8 @@ fn trim(text: &str) -> &str {
 
 /// The cells of a `| a | b |` row, each read as inline text and written
 /// into one text; `None` when the row is not closed by a pipe.
-fn table_cells(line: &str) -> Option<RowCells> {
+/// `brackets`: whether a cell may hold a `[` (see [`cell_into`]).
+fn table_cells(line: &str, brackets: bool) -> Option<RowCells> {
     let inner = line.trim_end().strip_prefix('|')?.strip_suffix('|')?;
     let mut row = RowCells::default();
     // The separators of the joined text take the place of the pipes.
@@ -361,7 +384,11 @@ fn table_cells(line: &str) -> Option<RowCells> {
     for cell in split_on_pipes(inner) {
         let start = row.start_cell();
         let text = row.text_mut();
-        cell_into(trim(cell), text)?;
+        if brackets {
+            cell_into(trim(cell), text)?;
+        } else {
+            inline_into(trim(cell), text)?;
+        }
         if let Some(written) = text.get(start..).filter(|written| !is_normalised(written)) {
             let normal = normalise_space(written);
             text.truncate(start);
@@ -436,8 +463,13 @@ impl<'a> Unit<'a> {
 
     /// The plain text, the markup as written when it differs, and whether
     /// every word is bold. `None` when the inline markup is not plain `**`.
-    fn read(&self) -> Option<(String, Option<String>, bool)> {
+    /// `brackets`: whether the text may hold a `[`, which may open a link
+    /// and is left to pulldown-cmark.
+    fn read(&self, brackets: bool) -> Option<(String, Option<String>, bool)> {
         let source = self.joined(self.first);
+        if brackets && source.contains('[') {
+            return None;
+        }
         let read = inline(&source)?;
         let text = normalise_owned(read.text);
         // As `source_markup` shows it: the first line without a list marker
@@ -515,12 +547,14 @@ struct Scanner<'a> {
     after_blank: bool,
     /// The line before was text of a paragraph or an item.
     after_text: bool,
+    /// The body has a `[` somewhere.
+    brackets: bool,
 }
 
 impl<'a> Scanner<'a> {
     fn end_paragraph(&mut self) -> Option<()> {
         if let Some(unit) = self.paragraph.take() {
-            let (text, markup, all_bold) = unit.read()?;
+            let (text, markup, all_bold) = unit.read(self.brackets)?;
             if !text.is_empty() {
                 self.blocks.push(Block::Paragraph {
                     text,
@@ -540,7 +574,7 @@ impl<'a> Scanner<'a> {
             return Some(());
         }
         item.emitted = true;
-        let (text, markup, _) = item.unit.read()?;
+        let (text, markup, _) = item.unit.read(self.brackets)?;
         if !text.is_empty() {
             let lines = (item.unit.first_line, item.unit.last_line);
             self.blocks.push(Block::ListItem {
@@ -575,6 +609,7 @@ impl<'a> Scanner<'a> {
             || content.starts_with(['#', '|', '>', '~', '=', '<'])
             || !matches!(list_marker(content), Opening::Text)
             || opens_unhandled_block(content)
+            || is_rule(content)
             || is_delimiter_row(content)
         {
             return None;
@@ -726,16 +761,13 @@ fn cell_into(cell: &str, out: &mut String) -> Option<()> {
 
 /// [`inline`] appended to `out`; returns whether every character outside a
 /// bold span is whitespace. On `None`, `out` may hold part of the text.
-/// A `[` may open a link: it is left to pulldown-cmark (`None`) but in
-/// table cells (see [`cell_into`]); a `]` with no `[` before it is text.
+/// `text` holds no `[` (the caller leaves one to pulldown-cmark, or to
+/// [`cell_into`] in a table cell); a `]` with no `[` before it is text.
 fn inline_into(text: &str, out: &mut String) -> Option<bool> {
     let bytes = text.as_bytes();
-    if memchr::memchr3(b'*', b'~', b'[', bytes).is_none() {
+    if memchr::memchr2(b'*', b'~', bytes).is_none() {
         out.push_str(text);
         return Some(text.trim_start().is_empty());
-    }
-    if memchr::memchr(b'[', bytes).is_some() {
-        return None;
     }
     // One run of `~` cannot pair with anything; two might strike through.
     if let Some(first) = memchr::memchr(b'~', bytes) {
