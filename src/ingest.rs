@@ -678,10 +678,11 @@ fn parse_blocks(body: &str, line_offset: usize) -> Vec<Block> {
 /// Flattens the Markdown body into blocks with pulldown-cmark.
 fn pulldown_blocks(body: &str, line_offset: usize) -> Vec<Block> {
     let lines = LineIndex::new(body, line_offset);
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH;
+    // No metadata blocks: the front matter is split off before, and with
+    // them on, a `---` rule right above a line of text opened one that ran
+    // to the next `---`, and the text between was never read.
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
     let mut blocks = Vec::with_capacity(lines.starts.len() / 2 + 1);
     let mut items: Vec<ItemFrame> = Vec::new();
     let mut current: Option<Gathered> = None;
@@ -689,7 +690,7 @@ fn pulldown_blocks(body: &str, line_offset: usize) -> Vec<Block> {
     let mut paragraph_bold = (false, false); // (inside a paragraph, all text so far bold)
     let mut strong_depth = 0usize;
     let mut image_depth = 0usize;
-    let mut skip_depth = 0usize; // code blocks, metadata, HTML blocks
+    let mut skip_depth = 0usize; // code blocks, HTML blocks
     let mut table_header: Arc<[String]> = Arc::new([]);
     let mut in_table_head = false;
     let mut row: Vec<String> = Vec::new();
@@ -719,20 +720,14 @@ fn pulldown_blocks(body: &str, line_offset: usize) -> Vec<Block> {
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         if skip_depth > 0 {
             match event {
-                Event::Start(Tag::CodeBlock(_))
-                | Event::Start(Tag::MetadataBlock(_))
-                | Event::Start(Tag::HtmlBlock) => skip_depth += 1,
-                Event::End(TagEnd::CodeBlock)
-                | Event::End(TagEnd::MetadataBlock(_))
-                | Event::End(TagEnd::HtmlBlock) => skip_depth -= 1,
+                Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::HtmlBlock) => skip_depth += 1,
+                Event::End(TagEnd::CodeBlock) | Event::End(TagEnd::HtmlBlock) => skip_depth -= 1,
                 _ => {}
             }
             continue;
         }
         match event {
-            Event::Start(Tag::CodeBlock(_))
-            | Event::Start(Tag::MetadataBlock(_))
-            | Event::Start(Tag::HtmlBlock) => skip_depth += 1,
+            Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::HtmlBlock) => skip_depth += 1,
             Event::Start(Tag::Heading { level, .. }) => {
                 heading_level = Some(level as u8);
                 current = Some(Gathered::for_source(&range));
@@ -1412,6 +1407,40 @@ mod tests {
             .collect();
         assert_eq!(tasks, [Some(false), Some(true), None]);
         assert!(matches!(&found[0], Block::ListItem { text, .. } if text == "회귀 테스트 추가"));
+    }
+
+    /// Rules used as section separators: a `---` right above a heading is
+    /// a rule, not the start of a metadata block that runs to the next
+    /// `---` and would take the text between out of the facts. (The front
+    /// matter is split off before the body is parsed.)
+    #[test]
+    fn rules_between_sections_keep_the_text_between_them() {
+        let body = "## 앞\n\n앞 문단 30건\n\n---\n## 중간\n중간 문단 40건\n\n---\n\n## 뒤\n\n뒤 문단 50건\n";
+        let texts: Vec<String> = blocks(body)
+            .iter()
+            .map(|block| match block {
+                Block::Heading { text, .. } | Block::Paragraph { text, .. } => text.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "앞",
+                "앞 문단 30건",
+                "중간",
+                "중간 문단 40건",
+                "뒤",
+                "뒤 문단 50건"
+            ]
+        );
+        // As a whole file, after its front matter, with its lines.
+        let text = format!("---\ntitle: 회고\n---\n{body}");
+        let (document, _) = parse_document(&text, "r.md".into(), "r.md".into());
+        assert!(document.blocks.iter().any(|block| matches!(
+            block,
+            Block::Paragraph { text, lines: (10, 10), .. } if text == "중간 문단 40건"
+        )));
     }
 
     #[test]

@@ -116,12 +116,9 @@ pub(super) fn scan_blocks(body: &str, line_offset: usize) -> Option<Vec<Block>> 
         let rest = &line[indent.bytes..];
         if is_rule(rest) {
             // A thematic break, read only at the margin after a blank line
-            // (after text, `---` underlines a heading), and never where
-            // pulldown-cmark may open a metadata block: `---` before a line
-            // that is not blank. It ends every list and makes no block.
-            let metadata_may_open = rest.trim_end_matches([' ', '\t']) == "---"
-                && lines.peek().is_some_and(|(_, next)| !is_blank(next));
-            if indent.columns > 0 || !scanner.after_blank || metadata_may_open {
+            // (after text, `---` underlines a heading). It ends every list
+            // and makes no block.
+            if indent.columns > 0 || !scanner.after_blank {
                 return None;
             }
             scanner.close_items(0)?;
@@ -1143,6 +1140,7 @@ mod tests {
             "- [ ] 무료 홈페이지 서비스 기한 조정 기능\n- [x] **상품** 관리\n  - [ ] 하위 할 일\n",
             "## 요약\n\n- **🏗\u{fe0f} MSA**: 결제 서비스 MSA 분리 완료\n\n---\n\n## 다음\n",
             "짝 없는 ] 괄호의 문단\n",
+            "---\n## 중간\n중간 문단 40건\n\n---\n\n뒤\n",
         ];
         for body in accepted {
             assert!(agrees(body), "left to pulldown-cmark: {body}");
@@ -1159,7 +1157,6 @@ mod tests {
             "- [ ]\n",
             "a &amp; b\n",
             "문단\n---\n",
-            "---\n메타데이터일 수 있는 줄\n---\n",
         ];
         for body in refused {
             assert!(!agrees(body), "scanned: {body}");
