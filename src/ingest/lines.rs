@@ -1130,7 +1130,7 @@ mod tests {
     /// pulldown-cmark reads them; the shapes around them that are not left
     /// to it.
     #[test]
-    fn bracketed_cells_are_scanned_as_pulldown_reads_them() {
+    fn real_document_shapes_are_scanned_as_pulldown_reads_them() {
         let accepted = [
             "| 월 | 링크 |\n|---|---|\n| 1월 | [바로가기](./2025-01-01-2025-01-31-monthly) |\n",
             "| 이슈 | 상태 |\n|---|---|\n| [환자] QR & 태블릿 | 진행 중 |\n",
