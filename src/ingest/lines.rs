@@ -840,6 +840,23 @@ mod tests {
 
     use super::synthetic;
 
+    /// Every body is scanned, to exactly pulldown-cmark's blocks.
+    fn assert_scanned(bodies: &[&str]) {
+        for body in bodies {
+            assert!(agrees(body), "left to pulldown-cmark: {body:?}");
+        }
+    }
+
+    /// Every body is left to pulldown-cmark.
+    fn assert_refused(bodies: &[&str]) {
+        for body in bodies {
+            assert!(
+                !agrees(body),
+                "scanned, should be left to pulldown-cmark: {body:?}"
+            );
+        }
+    }
+
     /// The scanner either gives up or gives exactly pulldown-cmark's blocks.
     fn agrees(body: &str) -> bool {
         match scan_blocks(body, 4) {
@@ -914,9 +931,7 @@ mod tests {
             "-  두 공백\n   자식 아님\n",
             "x**y**z 와 **굵게**다\n",
         ];
-        for body in accepted {
-            assert!(agrees(body), "left to pulldown-cmark: {body:?}");
-        }
+        assert_scanned(&accepted);
         let refused = [
             "문단\n---\n",
             "문단\n--\n",
@@ -935,12 +950,7 @@ mod tests {
             "a | b\n--|--\n",
             "** 공백**\n",
         ];
-        for body in refused {
-            assert!(
-                !agrees(body),
-                "scanned, should be left to pulldown-cmark: {body:?}"
-            );
-        }
+        assert_refused(&refused);
     }
 
     /// Lines the scanner reads, alone at least.
@@ -1142,9 +1152,7 @@ mod tests {
             "짝 없는 ] 괄호의 문단\n",
             "---\n## 중간\n중간 문단 40건\n\n---\n\n뒤\n",
         ];
-        for body in accepted {
-            assert!(agrees(body), "left to pulldown-cmark: {body}");
-        }
+        assert_scanned(&accepted);
         let refused = [
             "| a | b |\n|---|---|\n| ![그림](x.png) | c |\n",
             "| a | b |\n|---|---|\n| [a [b](c)] | c |\n",
@@ -1158,9 +1166,7 @@ mod tests {
             "a &amp; b\n",
             "문단\n---\n",
         ];
-        for body in refused {
-            assert!(!agrees(body), "scanned: {body}");
-        }
+        assert_refused(&refused);
     }
 
     /// Markdown-shaped noise: the characters the scanner decides on, in any order.
