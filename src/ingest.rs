@@ -205,7 +205,7 @@ impl<'a> Iterator for Cells<'a> {
         let next_start = match self.starts.as_mut() {
             Some(starts) => starts.next().copied(),
             // No cell holds a `|`: the next one is the separator's.
-            None => memchr::memchr(b'|', &self.text.as_bytes()[start..])
+            None => crate::bytes::find_byte(b'|', &self.text.as_bytes()[start..])
                 .map(|bar| start + bar + SEPARATOR.len() - 1),
         };
         let end = next_start.map_or(self.text.len(), |next| next.saturating_sub(SEPARATOR.len()));

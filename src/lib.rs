@@ -8,6 +8,7 @@
 //! → `verify` (draft → findings) → `render` (draft → Markdown / JSON / diff).
 
 pub mod allocator;
+mod bytes;
 pub mod cli;
 pub mod config;
 pub mod context;

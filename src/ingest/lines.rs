@@ -67,7 +67,7 @@ impl<'a> Iterator for Lines<'a> {
     fn next(&mut self) -> Option<&'a str> {
         let start = self.start?;
         let rest = self.body.get(start..)?;
-        match memchr::memchr(b'\n', rest.as_bytes()) {
+        match crate::bytes::find_byte(b'\n', rest.as_bytes()) {
             Some(end) => {
                 self.start = Some(start + end + 1);
                 rest.get(..end)
@@ -400,7 +400,7 @@ fn table_cells(line: &str, brackets: bool) -> Option<RowCells> {
 /// character boundaries.
 fn split_on_pipes(text: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
-    memchr::memchr_iter(b'|', text.as_bytes())
+    crate::bytes::find_all(b'|', text.as_bytes())
         .chain(std::iter::once(text.len()))
         .map(move |end| {
             let cell = text.get(start..end).unwrap_or("");
@@ -711,10 +711,10 @@ fn inline(text: &str) -> Option<Inline> {
 /// title or parentheses.
 fn cell_into(cell: &str, out: &mut String) -> Option<()> {
     let bytes = cell.as_bytes();
-    if memchr::memchr(b'[', bytes).is_none() {
+    if crate::bytes::find_byte(b'[', bytes).is_none() {
         return inline_into(cell, out).map(|_| ());
     }
-    if memchr::memchr2(b'*', b'~', bytes).is_some() {
+    if crate::bytes::find_either(b'*', b'~', bytes).is_some() {
         return None;
     }
     let mut rest = cell;
@@ -762,18 +762,18 @@ fn cell_into(cell: &str, out: &mut String) -> Option<()> {
 /// [`cell_into`] in a table cell); a `]` with no `[` before it is text.
 fn inline_into(text: &str, out: &mut String) -> Option<bool> {
     let bytes = text.as_bytes();
-    if memchr::memchr2(b'*', b'~', bytes).is_none() {
+    if crate::bytes::find_either(b'*', b'~', bytes).is_none() {
         out.push_str(text);
         return Some(text.trim_start().is_empty());
     }
     // One run of `~` cannot pair with anything; two might strike through.
-    if let Some(first) = memchr::memchr(b'~', bytes) {
+    if let Some(first) = crate::bytes::find_byte(b'~', bytes) {
         let run_end = first
             + bytes[first..]
                 .iter()
                 .take_while(|&&byte| byte == b'~')
                 .count();
-        if memchr::memchr(b'~', &bytes[run_end..]).is_some() {
+        if crate::bytes::find_byte(b'~', &bytes[run_end..]).is_some() {
             return None;
         }
     }
@@ -781,7 +781,7 @@ fn inline_into(text: &str, out: &mut String) -> Option<bool> {
     let mut open = false;
     let mut from = 0;
     let mut index = 0;
-    while let Some(found) = memchr::memchr(b'*', &bytes[index..]) {
+    while let Some(found) = crate::bytes::find_byte(b'*', &bytes[index..]) {
         index += found;
         let run_end = index
             + bytes[index..]
