@@ -3,7 +3,8 @@
 //! set-up on every call, which a text of a few dozen bytes never earns back
 //! (about 55 to 80 instructions a call here); eight bytes at a time in a
 //! general register costs less on these. Whole bodies are still searched
-//! with `memchr`.
+//! with `memchr`. [`trim`] is `str::trim` for the same texts, without
+//! decoding their ends.
 
 /// `0x01` in every byte.
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -63,6 +64,43 @@ pub(crate) fn find_all(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usiz
     })
 }
 
+/// `str::trim`: ASCII whitespace is passed over a byte at a time, and a
+/// character is decoded only where an end starts with a byte that other
+/// whitespace starts with (`0xC2`: U+0085 and U+00A0; `0xE1` to `0xE3`:
+/// U+1680, U+2000 to U+205F, U+3000). Cells and gaps between numbers are
+/// mostly padded with plain spaces or not at all.
+pub(crate) fn trim(text: &str) -> &str {
+    let ascii_space = |byte: &u8| matches!(byte, b' ' | b'\t'..=b'\r');
+    let bytes = text.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|byte| !ascii_space(byte))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|byte| !ascii_space(byte))
+        .map_or(start, |last| last + 1);
+    // ASCII bytes end and start characters: both are boundaries.
+    let inner = text.get(start..end).unwrap_or_default();
+    let may_be_space = |lead: u8| matches!(lead, 0xC2 | 0xE1..=0xE3);
+    let first = inner.as_bytes().first().copied().unwrap_or(0);
+    // The last character's first byte: the last byte that is not a
+    // continuation byte.
+    let last = inner
+        .as_bytes()
+        .iter()
+        .rev()
+        .take(4)
+        .find(|&&byte| byte & 0xC0 != 0x80)
+        .copied()
+        .unwrap_or(0);
+    if may_be_space(first) || may_be_space(last) {
+        inner.trim()
+    } else {
+        inner
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -85,7 +123,34 @@ mod tests {
         assert_eq!(find_all(b'|', b"").count(), 0);
     }
 
+    #[test]
+    fn trims_as_str_does() {
+        for text in [
+            "",
+            " ",
+            "\t\n",
+            " 가 ",
+            "5",
+            " 35 (29+6) ",
+            "\u{3000}가\u{3000}",
+            "\u{a0} a",
+            "a\u{85}",
+            " \u{2003} x \u{2003} ",
+            "가\u{200b}",
+            "\u{1680}",
+            "é ",
+            " 😀 ",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn trims_as_str_trim_does(text in "[ \t\n\r\u{b}\u{c}a가é😀\u{85}\u{a0}\u{1680}\u{2000}\u{200b}\u{2028}\u{202f}\u{205f}\u{3000}\u{ff01}]{0,8}") {
+            prop_assert_eq!(trim(&text), text.trim());
+        }
+
         #[test]
         fn agrees_with_memchr(
             haystack in proptest::collection::vec(

@@ -1249,18 +1249,14 @@ fn trim_label(text: &str) -> &str {
 
 /// [`trim_label`] for a text known to have something to trim.
 fn strip_label_marks(text: &str) -> &str {
-    text.trim()
-        .trim_end_matches([':', '：'])
-        .trim()
-        .trim_matches('*')
-        .trim()
+    let trim = crate::bytes::trim;
+    trim(trim(trim(text).trim_end_matches([':', '：'])).trim_matches('*'))
 }
 
 /// Sub-titles that name a part of a document rather than a project.
 fn is_generic_title(text: &str) -> bool {
-    ["상세 내용", "개요", "통계", "계획된 작업 범위", "기술 부채"]
-        .iter()
-        .any(|generic| text.trim() == *generic)
+    let text = crate::bytes::trim(text);
+    ["상세 내용", "개요", "통계", "계획된 작업 범위", "기술 부채"].contains(&text)
 }
 
 /// The title a fact's text opens with, before a colon within its first 120

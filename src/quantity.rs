@@ -1923,7 +1923,7 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             let gap = self.text.get(a.end..b.lead).unwrap_or("");
-            if !TRANSITION_MARKS.contains(&gap.trim()) {
+            if !TRANSITION_MARKS.contains(&crate::bytes::trim(gap)) {
                 continue;
             }
             match (a.unit, b.unit) {

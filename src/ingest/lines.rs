@@ -13,6 +13,8 @@
 
 use std::sync::Arc;
 
+use crate::bytes::trim;
+
 use super::{
     is_normalised, normalise_owned, normalise_space, same_plain_text, strip_list_marker, Block,
     RowCells,
@@ -346,27 +348,6 @@ fn heading(rest: &str) -> Opening<(u8, &str)> {
         Opening::Unhandled
     } else {
         Opening::Text
-    }
-}
-
-/// `str::trim`, answered without decoding when `text` starts and ends with
-/// a printable ASCII byte or a character from U+A000 to U+DFFF (Hangul
-/// syllables among them): none of those is whitespace. Every line and cell
-/// is trimmed, and most start and end so.
-fn trim(text: &str) -> &str {
-    let solid = |lead: u8| lead.is_ascii_graphic() || (0xEA..=0xED).contains(&lead);
-    let bytes = text.as_bytes();
-    let solid_start = bytes.first().is_some_and(|&first| solid(first));
-    let solid_end = match bytes {
-        [.., last] if last.is_ascii() => solid(*last),
-        // A lead byte third from the end starts the text's last character.
-        [.., lead, _, _] => (0xEA..=0xED).contains(lead),
-        _ => false,
-    };
-    if solid_start && solid_end {
-        text
-    } else {
-        text.trim()
     }
 }
 
