@@ -1072,11 +1072,16 @@ fn extract_document(
         scratch.id = id_digits(digest, *occurrence);
         *occurrence += 1;
 
+        // The first colon near the start, looked for at most once: both an
+        // inline label and a title end at it.
+        let mut first_colon = None;
+        let mut colon = || *first_colon.get_or_insert_with(|| colon_near_start(&text));
+
         // Role: nearest label item, inline label, label paragraph, label heading, default.
         // Labels are short: a CompactString keeps one inline, with no allocation.
         let (role, label) = if let Some((_, role, label)) = structure.item_labels.last() {
             (*role, Some(CompactString::new(label)))
-        } else if let Some((role, label)) = inline_label(&text) {
+        } else if let Some((role, label)) = label_before(&text, colon()) {
             (role, Some(CompactString::new(label)))
         } else if let Some((role, label)) = &structure.label_paragraph {
             (*role, Some(CompactString::new(label)))
@@ -1129,7 +1134,7 @@ fn extract_document(
             // (9월): 월간 최다 커밋`), narrows it further.
             let marker = match block {
                 Block::TableRow { .. } => cells().next().map(|(_, cell)| cell),
-                _ => inline_title(&text),
+                _ => title_before(&text, colon()),
             }
             .and_then(month_span)
             .or(shared.marker);
@@ -1264,8 +1269,19 @@ fn is_generic_title(text: &str) -> bool {
 /// `API 성능 최적화 (9월): 월간 최다 커밋`. Searched byte-wise: this runs for
 /// every fact of a retrospective.
 pub(crate) fn inline_title(text: &str) -> Option<&str> {
-    let colon = first_colon(&text.as_bytes()[..text.len().min(120)])?;
-    text.get(..colon)
+    title_before(text, colon_near_start(text))
+}
+
+/// [`inline_title`], given where `text`'s first colon lies
+/// ([`colon_near_start`]).
+fn title_before(text: &str, colon: Option<usize>) -> Option<&str> {
+    text.get(..colon?)
+}
+
+/// Where the first `:` or `：` of `text`'s first 120 bytes starts: found
+/// once for both a fact's title and its inline label.
+fn colon_near_start(text: &str) -> Option<usize> {
+    first_colon(&text.as_bytes()[..text.len().min(120)])
 }
 
 /// Where the first `:` or `：` of `bytes` starts, searched with memchr:
@@ -1284,11 +1300,26 @@ fn first_colon(bytes: &[u8]) -> Option<usize> {
 }
 
 /// `원인: 캐싱된 …` or `성과: …` → the label's role.
+#[cfg(test)]
 fn inline_label(text: &str) -> Option<(Role, &str)> {
-    // The first colon, looked for only as far as a label can reach (12
-    // characters before it, so within 52 bytes): a fact's text is mostly
-    // far longer and has none.
-    let colon = first_colon(&text.as_bytes()[..text.len().min(52)])?;
+    label_before(text, colon_near_start(text))
+}
+
+/// [`inline_label`], given where `text`'s first colon lies
+/// ([`colon_near_start`]).
+fn label_before(text: &str, colon: Option<usize>) -> Option<(Role, &str)> {
+    // Only a colon as far as a label can reach counts (12 characters
+    // before it, so it ends within 52 bytes). One further on means that
+    // none ends there: an earlier one would have been found first.
+    let colon = colon?;
+    let width = if text.as_bytes().get(colon) == Some(&b':') {
+        1
+    } else {
+        "：".len()
+    };
+    if colon + width > 52 {
+        return None;
+    }
     let head = text.get(..colon)?;
     if head.chars().count() > 12 {
         return None;
@@ -1539,6 +1570,24 @@ mod tests {
             proptest::prop_assert_eq!(
                 sorted(matcher.named(&text)),
                 sorted(named_by_contains(&profile, &text))
+            );
+        }
+
+        /// One colon search serves both the label and the title: the
+        /// label is what a search of the first 52 bytes alone gave.
+        #[test]
+        fn labels_read_from_the_shared_colon_are_those_of_a_search_within_52_bytes(
+            text in "[ :：*결과원인😀a]{0,40}"
+        ) {
+            let within_52 = super::first_colon(&text.as_bytes()[..text.len().min(52)])
+                .and_then(|colon| text.get(..colon))
+                .filter(|head| head.chars().count() <= 12)
+                .and_then(|head| {
+                    super::role_of_label(head).map(|role| (role, super::trim_label(head)))
+                });
+            proptest::prop_assert_eq!(
+                super::label_before(&text, super::colon_near_start(&text)),
+                within_52
             );
         }
     }
