@@ -249,7 +249,11 @@ struct Indentation {
 }
 
 fn indentation(line: &str) -> Option<Indentation> {
-    let bytes = line.len() - line.trim_start_matches([' ', '\t']).len();
+    // Spaces and tabs are ASCII: counted as bytes, not decoded.
+    let bytes = line
+        .bytes()
+        .take_while(|&byte| byte == b' ' || byte == b'\t')
+        .count();
     let lead = &line.as_bytes()[..bytes];
     let tabs = lead.iter().filter(|&&byte| byte == b'\t').count();
     if tabs > 0 && tabs < bytes {
@@ -267,9 +271,13 @@ fn opens_unhandled_block(rest: &str) -> bool {
     if rest.starts_with(['>', '~', '=', '<']) {
         return true;
     }
-    let trimmed = rest.trim_end_matches([' ', '\t']);
-    // `--` under text is a setext underline.
-    !trimmed.is_empty() && trimmed.bytes().all(|byte| byte == b'-')
+    // `--` under text is a setext underline (spaces and tabs after it).
+    let mut bytes = rest
+        .bytes()
+        .rev()
+        .skip_while(|&byte| byte == b' ' || byte == b'\t')
+        .peekable();
+    bytes.peek().is_some() && bytes.all(|byte| byte == b'-')
 }
 
 /// `---`, `***`, `- - -`: a thematic break (a line without indentation).
