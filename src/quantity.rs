@@ -1340,10 +1340,12 @@ impl<'a> Scanner<'a> {
         for &(word, tw) in KOREAN_TAIL_INDEX.starting_with(first) {
             // The group's words all begin with `first`: only the bytes
             // after it are compared, and none for a word of one syllable.
+            // Compared byte by byte: the words are short, most differ at
+            // their first byte compared, and `memcmp` is a call.
             let after = first.len_utf8();
-            if word.len() > after
-                && s.as_bytes().get(after..word.len()) != word.as_bytes().get(after..)
-            {
+            let rest = word.as_bytes().get(after..).unwrap_or_default();
+            let text = s.as_bytes().get(after..).unwrap_or_default();
+            if text.len() < rest.len() || text.iter().zip(rest).any(|(a, b)| a != b) {
                 continue;
             }
             return match tw {
