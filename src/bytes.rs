@@ -1,10 +1,11 @@
-//! Byte searches for the short texts ingest reads one at a time: a line, a
-//! table cell, a paragraph's text. `memchr` pays its dispatch and vector
-//! set-up on every call, which a text of a few dozen bytes never earns back
-//! (about 55 to 80 instructions a call here); eight bytes at a time in a
-//! general register costs less on these. Whole bodies are still searched
-//! with `memchr`. [`trim`] is `str::trim` for the same texts, without
-//! decoding their ends.
+//! Byte searches for the short texts the pipeline reads one at a time: a
+//! line, a table cell, a paragraph's text, the gap between two numbers
+//! (the ingest, fact and quantity stages share them). `memchr` pays its
+//! dispatch and vector set-up on every call, which a text of a few dozen
+//! bytes never earns back (about 55 to 80 instructions a call here); eight
+//! bytes at a time in a general register costs less on these. Whole bodies
+//! are still searched with `memchr`. [`trim`] is `str::trim` for the same
+//! texts, without decoding their ends.
 
 /// `0x01` in every byte.
 const ONES: u64 = 0x0101_0101_0101_0101;
