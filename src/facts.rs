@@ -1074,8 +1074,8 @@ fn extract_document(
 
         // The first colon near the start, looked for at most once: both an
         // inline label and a title end at it.
-        let mut first_colon = None;
-        let mut colon = || *first_colon.get_or_insert_with(|| colon_near_start(&text));
+        let mut colon_found = None;
+        let mut colon = || *colon_found.get_or_insert_with(|| colon_near_start(&text));
 
         // Role: nearest label item, inline label, label paragraph, label heading, default.
         // Labels are short: a CompactString keeps one inline, with no allocation.

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use crate::bytes::trim;
+use crate::bytes::{find_all, find_byte, find_either, trim};
 
 use super::{
     is_normalised, normalise_owned, normalise_space, same_plain_text, strip_list_marker, Block,
@@ -69,7 +69,7 @@ impl<'a> Iterator for Lines<'a> {
     fn next(&mut self) -> Option<&'a str> {
         let start = self.start?;
         let rest = self.body.get(start..)?;
-        match crate::bytes::find_byte(b'\n', rest.as_bytes()) {
+        match find_byte(b'\n', rest.as_bytes()) {
             Some(end) => {
                 self.start = Some(start + end + 1);
                 rest.get(..end)
@@ -389,7 +389,7 @@ fn table_cells(line: &str, brackets: bool) -> Option<RowCells> {
 /// character boundaries.
 fn split_on_pipes(text: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
-    crate::bytes::find_all(b'|', text.as_bytes())
+    find_all(b'|', text.as_bytes())
         .chain(std::iter::once(text.len()))
         .map(move |end| {
             let cell = text.get(start..end).unwrap_or("");
@@ -700,10 +700,10 @@ fn inline(text: &str) -> Option<Inline> {
 /// title or parentheses.
 fn cell_into(cell: &str, out: &mut String) -> Option<()> {
     let bytes = cell.as_bytes();
-    if crate::bytes::find_byte(b'[', bytes).is_none() {
+    if find_byte(b'[', bytes).is_none() {
         return inline_into(cell, out).map(|_| ());
     }
-    if crate::bytes::find_either(b'*', b'~', bytes).is_some() {
+    if find_either(b'*', b'~', bytes).is_some() {
         return None;
     }
     let mut rest = cell;
@@ -751,18 +751,18 @@ fn cell_into(cell: &str, out: &mut String) -> Option<()> {
 /// [`cell_into`] in a table cell); a `]` with no `[` before it is text.
 fn inline_into(text: &str, out: &mut String) -> Option<bool> {
     let bytes = text.as_bytes();
-    if crate::bytes::find_either(b'*', b'~', bytes).is_none() {
+    if find_either(b'*', b'~', bytes).is_none() {
         out.push_str(text);
         return Some(text.trim_start().is_empty());
     }
     // One run of `~` cannot pair with anything; two might strike through.
-    if let Some(first) = crate::bytes::find_byte(b'~', bytes) {
+    if let Some(first) = find_byte(b'~', bytes) {
         let run_end = first
             + bytes[first..]
                 .iter()
                 .take_while(|&&byte| byte == b'~')
                 .count();
-        if crate::bytes::find_byte(b'~', &bytes[run_end..]).is_some() {
+        if find_byte(b'~', &bytes[run_end..]).is_some() {
             return None;
         }
     }
@@ -770,7 +770,7 @@ fn inline_into(text: &str, out: &mut String) -> Option<bool> {
     let mut open = false;
     let mut from = 0;
     let mut index = 0;
-    while let Some(found) = crate::bytes::find_byte(b'*', &bytes[index..]) {
+    while let Some(found) = find_byte(b'*', &bytes[index..]) {
         index += found;
         let run_end = index
             + bytes[index..]
