@@ -1286,7 +1286,9 @@ fn colon_near_start(text: &str) -> Option<usize> {
 
 /// Where the first `:` or `：` of `bytes` starts, searched with memchr:
 /// `：` starts with 0xEF, a byte no Hangul syllable has, so a false start
-/// is rare.
+/// is rare. Not [`crate::bytes::find_either`]: most of the 120 bytes
+/// searched hold no colon, and read eight at a time in a register they
+/// cost more instructions than memchr's vector search (measured).
 fn first_colon(bytes: &[u8]) -> Option<usize> {
     const FULLWIDTH_COLON: &[u8] = "：".as_bytes();
     let mut from = 0;
@@ -1305,8 +1307,8 @@ fn inline_label(text: &str) -> Option<(Role, &str)> {
     label_before(text, colon_near_start(text))
 }
 
-/// [`inline_label`], given where `text`'s first colon lies
-/// ([`colon_near_start`]).
+/// The inline label `text` opens with (`원인: 캐싱된 …` → the role of
+/// `원인`), given where its first colon lies ([`colon_near_start`]).
 fn label_before(text: &str, colon: Option<usize>) -> Option<(Role, &str)> {
     // Only a colon as far as a label can reach counts (12 characters
     // before it, so it ends within 52 bytes). One further on means that
